@@ -1,0 +1,28 @@
+"""The ``amplify`` command line. Each module here adds one family of commands."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# One module per command family; each has ``register(group)``.
+COMMAND_MODULES = ("station", "forms", "sessions", "translations", "sync_station", "central")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="amplify-survey")
+def main() -> None:
+    """Amplify: an offline survey station for freedom-of-association interviews.
+
+    Start with `amplify init`, then `amplify serve`. Every command takes --home
+    (or AMPLIFY_HOME) and has its own --help.
+
+    Example:
+
+        amplify init --home ~/amplify && amplify serve --home ~/amplify
+    """
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}").register(main)

@@ -1,0 +1,36 @@
+"""Finalising a record: one path for interviews and for workers' phone submissions.
+
+clean (drop hidden and unknown answers) → anonymise (``sync.anonymise``: identifying
+answers to the vault, free text scrubbed, pseudonyms) → seal to the project's public
+key → store, durably, in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.anonymise import anonymise
+
+from .station import Station
+from .store import projects, records
+from .store.records import Finalisation, RecordMeta
+from .xlsform.logic import clean_answers
+from .xlsform.model import FormDefinition
+
+
+def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
+                    answers: dict[str, Any], context: dict[str, Any] | None = None) -> RecordMeta:
+    """Seal a record for its project. Self-completed records never reach the vault.
+
+    ``context`` carries what the anonymiser may need beyond the answers (for
+    instance names the interpreter listed for the session, to scrub from free text).
+    """
+    project = projects.get_project(station.store, meta.project_id)
+    cleaned = clean_answers(form, answers)
+    result = anonymise(form, cleaned, project, mode=meta.mode, context=context or {})
+    vault_key = station.keys().vault if result.identifying and meta.mode == "interview" else None
+    if meta.mode != "interview":
+        result.identifying.clear()
+    item = Finalisation(meta=meta, answers={**result.kept, **result.identifying},
+                        identifying=frozenset(result.identifying), project_public=project.public_key)
+    return records.finalise(station.store, station.sealer, item, vault_key)

@@ -1,0 +1,66 @@
+"""Security headers on every response, and logs that hold no IP address or answer.
+
+The Content-Security-Policy allows no inline script or style and nothing from any
+other origin: the station works offline and a page can only run our own files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, Response
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b")
+
+
+def add_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    # Every page may show something personal: never let a browser or proxy keep it.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+class RedactAddresses(logging.Filter):
+    """Replace anything that looks like an IP address in a log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _IPV6.sub("[address]", _IPV4.sub("[address]", message))
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def configure_logging(log_file: str | None = None) -> None:
+    """Station logging: events only, never request addresses or answers."""
+    root = logging.getLogger()
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for handler in handlers:
+        handler.addFilter(RedactAddresses())
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # waitress logs the peer address of failed requests; keep it out of the log.
+    logging.getLogger("waitress").addFilter(RedactAddresses())
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_headers)

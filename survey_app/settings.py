@@ -1,0 +1,87 @@
+"""Settings, declared once as data.
+
+Every setting has a name, a default and a help text. `amplify settings` lists them,
+the README documents them (tests/test_docs.py fails when one is missing), and a
+station overrides them in ``HOME/settings.json`` or with ``AMPLIFY_<NAME>`` in the
+environment. Secrets are never settings: they are generated into the home folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "127.0.0.1", "Interface to listen on. 0.0.0.0 exposes the station to every "
+            "device on every network this laptop joins; use the laptop's own WiFi only."),
+    Setting("port", 5000, "TCP port for the web app."),
+    Setting("threads", 8, "Worker threads of the WSGI server (waitress)."),
+    Setting("connection_limit", 1000, "Most open connections the server accepts at once; keep "
+            "it well above the number of phones."),
+    Setting("max_request_kb", 256, "Largest request body accepted, in KiB (HTTP 413 above)."),
+    Setting("session_hours", 12, "Default lifetime of a collection session, in hours."),
+    Setting("max_responses", 200, "Default cap on completed responses per collection session."),
+    Setting("rate_limit_per_minute", 120, "Requests per minute one session token may make "
+            "from one phone before HTTP 429."),
+    Setting("unlock_idle_minutes", 30, "Lock the interpreter screens after this many idle "
+            "minutes (0 = never). Open collection sessions keep accepting answers."),
+    Setting("kdf_log2_n", 17, "scrypt cost for new passphrases: N = 2**value (memory = "
+            "128 * r * N bytes). Stored with the keys, so old homes keep their own."),
+    Setting("seal_batch_records", 500, "Finalised records sealed under one batch key before "
+            "a fresh ephemeral key is drawn (public-key work once per batch)."),
+    Setting("commit_group_ms", 2, "How long the single writer waits to gather more writes "
+            "into one durable commit."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def load_settings(home: Path) -> dict[str, Any]:
+    """Defaults, then ``HOME/settings.json``, then ``AMPLIFY_<NAME>`` variables."""
+    values = {s.name: s.default for s in SETTINGS}
+    path = home / "settings.json"
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        unknown = sorted(set(stored) - set(_BY_NAME))
+        if unknown:
+            raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+        values.update(stored)
+    for setting in SETTINGS:
+        env = os.environ.get(f"AMPLIFY_{setting.name.upper()}")
+        if env is not None:
+            values[setting.name] = coerce(setting, env)
+    return values
+
+
+def coerce(setting: Setting, raw: str) -> Any:
+    """Turn a string from the environment or the CLI into the setting's type."""
+    if isinstance(setting.default, bool):
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if isinstance(setting.default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"setting {setting.name} needs a whole number, not {raw!r}") from None
+    return raw
+
+
+def save_setting(home: Path, name: str, raw: str) -> Any:
+    """Store one setting in ``HOME/settings.json`` and return its typed value."""
+    if name not in _BY_NAME:
+        raise KeyError(name)
+    path = home / "settings.json"
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    stored[name] = coerce(_BY_NAME[name], raw)
+    path.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return stored[name]

@@ -1,0 +1,92 @@
+"""The running station: home folder, settings, database, and the lock.
+
+One ``Station`` per process. The web app keeps it in ``app.extensions["amplify"]``;
+the CLI opens one per command. Unlocking derives the KEK from the passphrase and
+holds the data keys in memory; locking drops them and every seal batch key.
+Collection sessions for phones never need these keys (see ``collect``), so locking
+the interpreter's screen does not stop workers from answering.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .home import DB_NAME, ensure_home
+from .keys import keyring
+from .keys.keyring import UnlockedKeys
+from .keys.seal import BatchSealer
+from .settings import load_settings
+from .store import Store
+from .store import formstore
+from .xlsform.model import FormDefinition
+
+
+class Locked(Exception):
+    """The station is locked: the interpreter must unlock it with the passphrase."""
+
+
+class Station:
+    def __init__(self, home: Path) -> None:
+        self.home = ensure_home(home)
+        self.settings: dict[str, Any] = load_settings(self.home)
+        self.store = Store(self.home / DB_NAME, self.settings["commit_group_ms"])
+        self.sealer = BatchSealer(self.settings["seal_batch_records"])
+        self._keys: UnlockedKeys | None = None
+        self._lock = threading.Lock()
+        self.last_activity = time.monotonic()
+        self._forms = lru_cache(maxsize=64)(self._load_form)
+
+    @property
+    def initialised(self) -> bool:
+        return keyring.exists(self.home)
+
+    @property
+    def unlocked(self) -> bool:
+        self._expire_if_idle()
+        return self._keys is not None
+
+    def unlock(self, passphrase: str) -> None:
+        """Raise ``keyring.WrongPassphrase`` (and change nothing) on a wrong passphrase."""
+        keys = keyring.unlock(self.home, passphrase)
+        with self._lock:
+            self._keys = keys
+            self.touch()
+
+    def lock(self) -> None:
+        with self._lock:
+            self._keys = None
+            self.sealer.forget()
+
+    def keys(self) -> UnlockedKeys:
+        """The data keys, or ``Locked``. Counts as activity for the idle lock."""
+        if not self.unlocked:
+            raise Locked("the station is locked")
+        self.touch()
+        assert self._keys is not None
+        return self._keys
+
+    def touch(self) -> None:
+        self.last_activity = time.monotonic()
+
+    def _expire_if_idle(self) -> None:
+        minutes = self.settings["unlock_idle_minutes"]
+        if self._keys is not None and minutes and \
+                time.monotonic() - self.last_activity > minutes * 60:
+            self.lock()
+
+    def form(self, form_id: str, version: str | None = None) -> FormDefinition:
+        """A stored form definition; versions are immutable, so they are cached."""
+        if version is None:
+            return formstore.get_form(self.store, form_id)
+        return self._forms(form_id, version)
+
+    def _load_form(self, form_id: str, version: str) -> FormDefinition:
+        return formstore.get_form(self.store, form_id, version)
+
+    def close(self) -> None:
+        self.lock()
+        self.store.close()

@@ -1,0 +1,224 @@
+"""Interview records: encrypted drafts, sealed finalised records, the identity vault.
+
+A draft is AES-GCM under the station's ``records`` key, bound to ``draft:<id>``.
+Finalising splits the answers: those to ``identifying`` questions go to the vault
+(AES-GCM under the ``vault`` key, bound to ``vault:<id>``), never exported; the rest
+is sealed to the project's public key (see ``keys.seal``) and the draft ciphertext
+is overwritten in the same transaction, so the running station cannot read it back.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from ..keys import aead
+from ..keys.seal import BatchSealer, open_batch_key, unseal
+from .db import Store
+
+DRAFT = "draft"
+FINAL = "final"
+MODES = ("interview", "self")
+
+
+class RecordNotFound(LookupError):
+    pass
+
+
+class NotADraft(ValueError):
+    pass
+
+
+@dataclass
+class RecordMeta:
+    id: str
+    form_id: str
+    form_version: str
+    project_id: str
+    mode: str
+    language: str
+    status: str
+    supplier_id: str | None
+    session_id: str | None
+    day: str
+    seq: int
+    revision: int
+    batch_id: str | None = None
+    bundle_id: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict) -> RecordMeta:
+        return cls(**{f.name: row.get(f.name) for f in fields(cls)})
+
+
+def new_record_id() -> str:
+    return uuid.uuid4().hex
+
+
+def today() -> str:
+    return date.today().isoformat()
+
+
+def encode(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def decode(blob: bytes) -> Any:
+    return json.loads(blob.decode("utf-8"))
+
+
+def _draft_aad(record_id: str) -> bytes:
+    return f"draft:{record_id}".encode()
+
+
+def _vault_aad(record_id: str) -> bytes:
+    return f"vault:{record_id}".encode()
+
+
+def _next_seq(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT coalesce(max(seq), 0) + 1 FROM records").fetchone()[0]
+
+
+def create_draft(store: Store, records_key: bytes, meta: RecordMeta,
+                 answers: dict[str, Any]) -> RecordMeta:
+    """Store a new draft; ``meta.seq`` and ``meta.day`` are filled in here."""
+    if meta.mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {meta.mode!r}")
+    payload = aead.encrypt(records_key, encode(answers), _draft_aad(meta.id))
+
+    def job(db: sqlite_utils.Database) -> RecordMeta:
+        meta.seq, meta.day, meta.status = _next_seq(db), today(), DRAFT
+        row = {f.name: getattr(meta, f.name) for f in fields(RecordMeta)}
+        db["records"].insert({**row, "payload": payload})
+        return meta
+
+    return store.write(job)
+
+
+def save_draft(store: Store, records_key: bytes, record_id: str, answers: dict[str, Any],
+               language: str | None = None) -> None:
+    payload = aead.encrypt(records_key, encode(answers), _draft_aad(record_id))
+
+    def job(db: sqlite_utils.Database) -> None:
+        _require_draft(db, record_id)
+        changes: dict[str, Any] = {"payload": payload, "seq": _next_seq(db)}
+        if language:
+            changes["language"] = language
+        db["records"].update(record_id, changes)
+
+    store.write(job)
+
+
+def _require_draft(db: sqlite_utils.Database, record_id: str) -> dict:
+    rows = list(db["records"].rows_where("id = ?", [record_id]))
+    if not rows:
+        raise RecordNotFound(record_id)
+    if rows[0]["status"] != DRAFT:
+        raise NotADraft(f"record {record_id} is {rows[0]['status']}, not a draft")
+    return rows[0]
+
+
+def get_meta(store: Store, record_id: str) -> RecordMeta:
+    rows = list(store.read()["records"].rows_where("id = ?", [record_id]))
+    if not rows:
+        raise RecordNotFound(record_id)
+    return RecordMeta.from_row(rows[0])
+
+
+def load_draft(store: Store, records_key: bytes, record_id: str) -> tuple[RecordMeta, dict]:
+    row = _require_draft(store.read(), record_id)
+    answers = decode(aead.decrypt(records_key, row["payload"], _draft_aad(record_id)))
+    return RecordMeta.from_row(row), answers
+
+
+def list_records(store: Store, status: str | None = None) -> list[RecordMeta]:
+    where, args = ("status = ?", [status]) if status else (None, [])
+    rows = store.read()["records"].rows_where(where, args, order_by="seq desc",
+                                              select=",".join(f.name for f in fields(RecordMeta)))
+    return [RecordMeta.from_row(row) for row in rows]
+
+
+def delete_draft(store: Store, record_id: str) -> None:
+    def job(db: sqlite_utils.Database) -> None:
+        _require_draft(db, record_id)
+        db["records"].delete(record_id)
+
+    store.write(job)
+
+
+@dataclass
+class Finalisation:
+    """What a finalised record is made of, before it is split and sealed."""
+
+    meta: RecordMeta
+    answers: dict[str, Any]
+    identifying: frozenset[str]
+    project_public: bytes
+
+
+def sealed_payload(meta: RecordMeta, answers: dict[str, Any]) -> dict[str, Any]:
+    """The document a project key holder reads: answers and minimal metadata."""
+    return {
+        "record_id": meta.id, "form_id": meta.form_id, "form_version": meta.form_version,
+        "language": meta.language, "mode": meta.mode, "supplier_id": meta.supplier_id,
+        "session_id": meta.session_id, "day": meta.day, "revision": meta.revision,
+        "answers": answers,
+    }
+
+
+def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
+             vault_key: bytes | None) -> RecordMeta:
+    """Split off identifying answers into the vault, seal the rest, store both at once.
+
+    Works for a record that exists as a draft (it is replaced) and for one that does
+    not exist yet (a worker's submission). Re-finalising a final record is refused.
+    """
+    meta = item.meta
+    kept = {k: v for k, v in item.answers.items() if k not in item.identifying}
+    vaulted = {k: v for k, v in item.answers.items() if k in item.identifying and v not in ("", None, [])}
+    if vaulted and vault_key is None:
+        raise PermissionError("identifying answers need an unlocked station (vault key)")
+    vault_blob = aead.encrypt(vault_key, encode(vaulted), _vault_aad(meta.id)) if vaulted else None
+    meta.status, meta.day = FINAL, meta.day or today()
+    batch = sealer.current(item.project_public)
+    sealed = batch.seal(meta.id, encode(sealed_payload(meta, kept)))
+    meta.batch_id = batch.batch_id
+
+    def job(db: sqlite_utils.Database) -> RecordMeta:
+        db["seal_batches"].insert({"id": batch.batch_id, "project_id": meta.project_id,
+                                   "ephemeral_public": batch.ephemeral_public, "day": today()},
+                                  ignore=True)
+        existing = list(db["records"].rows_where("id = ?", [meta.id]))
+        if existing and existing[0]["status"] != DRAFT:
+            raise NotADraft(f"record {meta.id} is already {existing[0]['status']}")
+        meta.seq = _next_seq(db)
+        row = {f.name: getattr(meta, f.name) for f in fields(RecordMeta)}
+        db["records"].upsert({**row, "payload": sealed}, pk="id")
+        if vault_blob is not None:
+            db["vault"].upsert({"record_id": meta.id, "payload": vault_blob}, pk="record_id")
+        return meta
+
+    return store.write(job)
+
+
+def read_vault(store: Store, vault_key: bytes, record_id: str) -> dict[str, Any]:
+    rows = list(store.read()["vault"].rows_where("record_id = ?", [record_id]))
+    if not rows:
+        return {}
+    return decode(aead.decrypt(vault_key, rows[0]["payload"], _vault_aad(record_id)))
+
+
+def read_sealed(store: Store, project_private: bytes, record_id: str) -> dict[str, Any]:
+    """Open a finalised record with the project's private key (local project results)."""
+    db = store.read()
+    row = next(db["records"].rows_where("id = ? and status = ?", [record_id, FINAL]), None)
+    if row is None:
+        raise RecordNotFound(record_id)
+    batch = db["seal_batches"].get(row["batch_id"])
+    key = open_batch_key(project_private, batch["ephemeral_public"])
+    return decode(unseal(key, row["batch_id"], record_id, row["payload"]))
