@@ -47,6 +47,21 @@ class RedactAddresses(logging.Filter):
         return True
 
 
+class NoValuesFormatter(logging.Formatter):
+    """Tracebacks keep their frames but lose the exception's message.
+
+    An exception message can quote what a person typed (``invalid literal for int():
+    'my name'``); the log needs where it failed, not the value.
+    """
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's API name
+        import traceback
+
+        exc_type, _, tb = ei
+        frames = "".join(traceback.format_tb(tb))
+        return f"Traceback (message withheld):\n{frames}{exc_type.__name__ if exc_type else ''}"
+
+
 def configure_logging(log_file: str | None = None) -> None:
     """Station logging: events only, never request addresses or answers."""
     root = logging.getLogger()
@@ -55,7 +70,7 @@ def configure_logging(log_file: str | None = None) -> None:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     for handler in handlers:
         handler.addFilter(RedactAddresses())
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(NoValuesFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(logging.INFO)
     # waitress logs the peer address of failed requests; keep it out of the log.

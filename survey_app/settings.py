@@ -40,8 +40,6 @@ SETTINGS: tuple[Setting, ...] = (
             "128 * r * N bytes). Stored with the keys, so old homes keep their own."),
     Setting("seal_batch_records", 500, "Finalised records sealed under one batch key before "
             "a fresh ephemeral key is drawn (public-key work once per batch)."),
-    Setting("commit_group_ms", 2, "How long the single writer waits to gather more writes "
-            "into one durable commit."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -20,8 +20,7 @@ from .keys import keyring
 from .keys.keyring import UnlockedKeys
 from .keys.seal import BatchSealer
 from .settings import load_settings
-from .store import Store
-from .store import formstore
+from .store import Store, formstore
 from .xlsform.model import FormDefinition
 
 
@@ -33,7 +32,7 @@ class Station:
     def __init__(self, home: Path) -> None:
         self.home = ensure_home(home)
         self.settings: dict[str, Any] = load_settings(self.home)
-        self.store = Store(self.home / DB_NAME, self.settings["commit_group_ms"])
+        self.store = Store(self.home / DB_NAME)
         self.sealer = BatchSealer(self.settings["seal_batch_records"])
         self._keys: UnlockedKeys | None = None
         self._lock = threading.Lock()

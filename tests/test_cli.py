@@ -64,7 +64,7 @@ def test_wrong_passphrase_gives_clear_message_and_changes_nothing(cli_home: Path
 def test_forms_add_loads_outside_forms_and_refuses_broken_ones(cli_home: Path):
     if not SHARED_XLSFORMS.exists():
         pytest.skip(f"external XLSForm corpus not found at {SHARED_XLSFORMS}")
-    good = SHARED_XLSFORMS / "pyxform_example_xls" / "xlsform_spec_test.xlsx"
+    good = SHARED_XLSFORMS / "pyxform_example_xls" / "group.xlsx"
     added = amplify("forms", "add", str(good), home=cli_home)
     assert added.returncode == 0, added.stderr
     db_before = (cli_home / "amplify.db").read_bytes()

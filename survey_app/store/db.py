@@ -1,10 +1,10 @@
 """Connections to the station database.
 
 Reads use one connection per thread (WAL lets them run beside the writer). Every
-write goes through the single writer thread (``writer.Writer``) so commits can be
-grouped: with ``synchronous=FULL`` each commit waits for the disk, and one fsync for
-a group of answers is what keeps many phones fast *and* every acknowledged answer
-safe when the battery dies.
+write goes through the single writer (``writer.Writer``) so commits can be grouped:
+with ``synchronous=FULL`` each commit waits for the disk, and one fsync for a group
+of answers is what keeps many phones fast *and* every acknowledged answer safe when
+the battery dies.
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ def connect(path: Path) -> sqlite3.Connection:
 class Store:
     """The station database: thread-local readers, one durable writer."""
 
-    def __init__(self, path: Path, commit_group_ms: int = 2) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         with connect(path) as conn:
             migrate(sqlite_utils.Database(conn))
         self._local = threading.local()
-        self._writer = Writer(lambda: connect(path), commit_group_ms / 1000)
+        self._writer = Writer(lambda: connect(path))
 
     def read(self) -> sqlite_utils.Database:
         """A read connection for this thread."""
@@ -53,7 +53,7 @@ class Store:
         return db
 
     def write(self, job: Callable[[sqlite_utils.Database], T]) -> T:
-        """Run ``job`` in a transaction on the writer; return once it is on disk."""
+        """Run ``job`` in a transaction on the writer connection; return once it is on disk."""
         return self._writer.submit(job)
 
     def close(self) -> None:

@@ -34,13 +34,43 @@ def _001_core(db: sqlite_utils.Database) -> None:
         "language": str, "status": str, "supplier_id": str, "session_id": str, "day": str,
         "seq": int, "revision": int, "batch_id": str, "payload": bytes, "bundle_id": str,
     }, pk="id", foreign_keys=[("supplier_id", "suppliers", "id")])
-    db["records"].create_index(["status", "seq"])
     db["vault"].create({"record_id": str, "payload": bytes}, pk="record_id",
                        foreign_keys=[("record_id", "records", "id")])
 
 
+def _002_collect_sessions(db: sqlite_utils.Database) -> None:
+    """Collection sessions for workers' phones, and their in-progress responses.
+
+    A response row holds a SHA-256 of the phone's resume token and a draft encrypted
+    under a key derived from that token: without the phone's tab it cannot be read.
+    No timestamps per response (they could be matched to who held a phone when).
+    """
+    db["collect_sessions"].create({
+        "id": str, "token_hash": str, "token_enc": bytes, "form_id": str, "form_version": str,
+        "project_id": str, "supplier_id": str, "languages": str, "max_responses": int,
+        "created": float, "expires": float, "closed": float, "started": int, "completed": int,
+    }, pk="id", foreign_keys=[("supplier_id", "suppliers", "id")])
+    db["collect_sessions"].create_index(["token_hash"], unique=True)
+    db["collect_responses"].create({
+        "id": str, "session_id": str, "resume_hash": str, "salt": bytes, "status": str,
+        "draft": bytes, "record_id": str, "digest": str,
+    }, pk="id", foreign_keys=[("session_id", "collect_sessions", "id")])
+    db["collect_responses"].create_index(["resume_hash"], unique=True)
+    db["collect_responses"].create_index(["session_id"])
+
+
+def _003_sync_exports(db: sqlite_utils.Database) -> None:
+    """Bundles this station wrote (``amplify export``): what was sent, never the content."""
+    db["exports"].create({
+        "bundle_id": str, "project_id": str, "day": str, "records": int, "suppliers": int,
+    }, pk="bundle_id")
+    db["records"].create_index(["project_id", "status", "bundle_id"],
+                               index_name="records_by_export", if_not_exists=True)
+
+
 # Append new steps at the end; the function name is the migration's identity.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core, _002_collect_sessions,
+                                                              _003_sync_exports]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

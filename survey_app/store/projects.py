@@ -9,7 +9,8 @@ from then on their finalised records are sealed to the brand's key.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from .db import Store
 from .records import today
@@ -25,6 +26,10 @@ class Project:
     kind: str
     public_key: bytes
     form_ids: tuple[str, ...]
+    # May free-text answers be sealed for this project? A local project: yes (the union
+    # reads its own data). A brand project: only if its project file says so.
+    free_text_allowed: bool = True
+    document: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 def add_local_project(store: Store, project_id: str, public_key: bytes) -> None:
@@ -34,10 +39,45 @@ def add_local_project(store: Store, project_id: str, public_key: bytes) -> None:
 
 
 def _project(row: dict) -> Project:
-    forms = json.loads(row["document"] or "{}").get("forms", "*")
+    document = json.loads(row["document"] or "{}")
+    forms = document.get("forms", "*")
     form_ids = () if forms == "*" else tuple(f["form_id"] if isinstance(f, dict) else f
                                              for f in forms)
-    return Project(row["id"], row["name"], row["kind"], row["public_key"], form_ids)
+    free_text = row["kind"] == LOCAL or bool(document.get("free_text_export", False))
+    return Project(row["id"], row["name"], row["kind"], row["public_key"], form_ids,
+                   free_text, document)
+
+
+def add_brand_project(store: Store, project_id: str, name: str, public_key: bytes,
+                      document: dict[str, Any]) -> bool:
+    """Insert an imported brand project; False when it was already imported (unchanged).
+
+    ``document`` is the verified project file without the XLSForm files: the forms it
+    lists (``form_id``/``version``), thresholds, free-text policy, brand keys.
+    """
+    def job(db) -> bool:
+        existing = next(db["projects"].rows_where("id = ?", [project_id]), None)
+        if existing is not None:
+            if existing["public_key"] != public_key:
+                raise ValueError(f"project {project_id} is already imported with another "
+                                 "brand key: refusing to replace it")
+            return False
+        db["projects"].insert({"id": project_id, "name": name, "kind": BRAND,
+                               "public_key": public_key, "document": json.dumps(document),
+                               "imported_day": today()})
+        return True
+
+    return store.write(job)
+
+
+def pseudonym_key_name(project_id: str) -> str:
+    """The keyring entry holding an imported project's pseudonym key."""
+    return f"projects/{project_id}"
+
+
+def pseudonym_key(extra_keys: dict[str, bytes], project_id: str) -> bytes | None:
+    """The project's pseudonym key from an unlocked keyring's ``extra``, if imported."""
+    return extra_keys.get(pseudonym_key_name(project_id))
 
 
 def all_projects(store: Store) -> list[Project]:

@@ -46,7 +46,7 @@ class RecordMeta:
     supplier_id: str | None
     session_id: str | None
     day: str
-    seq: int
+    seq: int  # creation order (the row's rowid when read back); 0 before it is stored
     revision: int
     batch_id: str | None = None
     bundle_id: str | None = None
@@ -80,8 +80,28 @@ def _vault_aad(record_id: str) -> bytes:
     return f"vault:{record_id}".encode()
 
 
-def _next_seq(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT coalesce(max(seq), 0) + 1 FROM records").fetchone()[0]
+# The hot write paths use plain parametrised SQL: sqlite-utils' insert/upsert
+# introspect the table on every call (about 40 statements a row), which would
+# cost more than the encryption and the commit together.
+_COLUMNS = [f.name for f in fields(RecordMeta)] + ["payload"]
+_UPSERT = (f"INSERT INTO records ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in _COLUMNS)}) ON CONFLICT(id) DO UPDATE SET "
+           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
+           + f" WHERE records.status = '{DRAFT}'")
+_INSERT_BATCH = ("INSERT OR IGNORE INTO seal_batches (id, project_id, ephemeral_public, day) "
+                 "VALUES (?, ?, ?, ?)")
+
+
+def _write_record(db: sqlite_utils.Database, meta: RecordMeta, payload: bytes) -> None:
+    """Insert, or replace a *draft* of the same id; anything else is refused."""
+    cursor = db.execute(_UPSERT, [getattr(meta, f.name) for f in fields(RecordMeta)] + [payload])
+    if cursor.rowcount != 1:
+        raise NotADraft(f"record {meta.id} is already {_status(db, meta.id)}")
+
+
+def _status(db: sqlite_utils.Database, record_id: str) -> str | None:
+    row = db.execute("SELECT status FROM records WHERE id = ?", [record_id]).fetchone()
+    return row[0] if row else None
 
 
 def create_draft(store: Store, records_key: bytes, meta: RecordMeta,
@@ -92,9 +112,10 @@ def create_draft(store: Store, records_key: bytes, meta: RecordMeta,
     payload = aead.encrypt(records_key, encode(answers), _draft_aad(meta.id))
 
     def job(db: sqlite_utils.Database) -> RecordMeta:
-        meta.seq, meta.day, meta.status = _next_seq(db), today(), DRAFT
-        row = {f.name: getattr(meta, f.name) for f in fields(RecordMeta)}
-        db["records"].insert({**row, "payload": payload})
+        if _status(db, meta.id) is not None:
+            raise ValueError(f"record {meta.id} already exists")
+        meta.day, meta.status = today(), DRAFT
+        _write_record(db, meta, payload)
         return meta
 
     return store.write(job)
@@ -106,21 +127,21 @@ def save_draft(store: Store, records_key: bytes, record_id: str, answers: dict[s
 
     def job(db: sqlite_utils.Database) -> None:
         _require_draft(db, record_id)
-        changes: dict[str, Any] = {"payload": payload, "seq": _next_seq(db)}
-        if language:
-            changes["language"] = language
-        db["records"].update(record_id, changes)
+        db.execute("UPDATE records SET payload = ?, language = coalesce(?, language) "
+                   "WHERE id = ?", [payload, language or None, record_id])
 
     store.write(job)
 
 
 def _require_draft(db: sqlite_utils.Database, record_id: str) -> dict:
-    rows = list(db["records"].rows_where("id = ?", [record_id]))
-    if not rows:
+    cursor = db.execute("SELECT * FROM records WHERE id = ?", [record_id])
+    row = cursor.fetchone()
+    if row is None:
         raise RecordNotFound(record_id)
-    if rows[0]["status"] != DRAFT:
-        raise NotADraft(f"record {record_id} is {rows[0]['status']}, not a draft")
-    return rows[0]
+    found = dict(zip([c[0] for c in cursor.description], row, strict=True))
+    if found["status"] != DRAFT:
+        raise NotADraft(f"record {record_id} is {found['status']}, not a draft")
+    return found
 
 
 def get_meta(store: Store, record_id: str) -> RecordMeta:
@@ -138,8 +159,9 @@ def load_draft(store: Store, records_key: bytes, record_id: str) -> tuple[Record
 
 def list_records(store: Store, status: str | None = None) -> list[RecordMeta]:
     where, args = ("status = ?", [status]) if status else (None, [])
-    rows = store.read()["records"].rows_where(where, args, order_by="seq desc",
-                                              select=",".join(f.name for f in fields(RecordMeta)))
+    columns = ",".join(f.name for f in fields(RecordMeta) if f.name != "seq")
+    rows = store.read()["records"].rows_where(where, args, order_by="rowid desc",
+                                              select=f"{columns}, rowid AS seq")
     return [RecordMeta.from_row(row) for row in rows]
 
 
@@ -180,7 +202,8 @@ def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
     """
     meta = item.meta
     kept = {k: v for k, v in item.answers.items() if k not in item.identifying}
-    vaulted = {k: v for k, v in item.answers.items() if k in item.identifying and v not in ("", None, [])}
+    vaulted = {k: v for k, v in item.answers.items()
+               if k in item.identifying and v not in ("", None, [])}
     if vaulted and vault_key is None:
         raise PermissionError("identifying answers need an unlocked station (vault key)")
     vault_blob = aead.encrypt(vault_key, encode(vaulted), _vault_aad(meta.id)) if vaulted else None
@@ -190,17 +213,12 @@ def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
     meta.batch_id = batch.batch_id
 
     def job(db: sqlite_utils.Database) -> RecordMeta:
-        db["seal_batches"].insert({"id": batch.batch_id, "project_id": meta.project_id,
-                                   "ephemeral_public": batch.ephemeral_public, "day": today()},
-                                  ignore=True)
-        existing = list(db["records"].rows_where("id = ?", [meta.id]))
-        if existing and existing[0]["status"] != DRAFT:
-            raise NotADraft(f"record {meta.id} is already {existing[0]['status']}")
-        meta.seq = _next_seq(db)
-        row = {f.name: getattr(meta, f.name) for f in fields(RecordMeta)}
-        db["records"].upsert({**row, "payload": sealed}, pk="id")
+        db.execute(_INSERT_BATCH, [batch.batch_id, meta.project_id, batch.ephemeral_public,
+                                   today()])
+        _write_record(db, meta, sealed)
         if vault_blob is not None:
-            db["vault"].upsert({"record_id": meta.id, "payload": vault_blob}, pk="record_id")
+            db.execute("INSERT OR REPLACE INTO vault (record_id, payload) VALUES (?, ?)",
+                       [meta.id, vault_blob])
         return meta
 
     return store.write(job)

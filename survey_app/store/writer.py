@@ -1,19 +1,19 @@
 """The single writer: group commit, acknowledged only after the commit is durable.
 
-Callers hand in a job (a function of a ``sqlite_utils.Database``) and block until it
-has been committed with ``synchronous=FULL``. The writer takes every job waiting,
-runs each inside its own SAVEPOINT (so one failing job is rolled back alone and its
-caller gets the exception), then commits the group once. On a 2-core laptop one
-fsync per group instead of one per answer is the difference between a station that
-keeps up with a room full of phones and one that collapses.
+Every write is a job (a function of a ``sqlite_utils.Database``) handed to
+``Writer.submit``, which returns once the job's transaction is committed with
+``synchronous=FULL``. Group commit by leader election: a caller queues its job and
+takes the commit lock; whoever holds it commits *every* job waiting, each inside its
+own SAVEPOINT (one failing job is rolled back alone and its caller gets the
+exception), with one fsync for the group. Callers whose job a previous leader already
+committed just return. A lone interpreter pays no thread hand-off; a room of phones
+shares fsyncs instead of queueing for one each.
 """
 
 from __future__ import annotations
 
-import queue
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
@@ -22,61 +22,38 @@ import sqlite_utils
 
 MAX_GROUP = 256
 
-_STOP = object()
-
 
 class Writer:
-    def __init__(self, connect: Callable[[], sqlite3.Connection], wait_seconds: float) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._connect = connect
-        self._wait = wait_seconds
-        self._thread = threading.Thread(target=self._run, name="amplify-writer", daemon=True)
-        self._started = threading.Event()
-        self._thread.start()
-        self._started.wait()
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._db: sqlite_utils.Database | None = sqlite_utils.Database(connect())
+        self._pending: list[tuple[Callable[[sqlite_utils.Database], Any], Future]] = []
+        self._queue_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
 
     def submit(self, job: Callable[[sqlite_utils.Database], Any]) -> Any:
-        if not self._thread.is_alive():
-            raise RuntimeError("the database writer has stopped")
         future: Future = Future()
-        self._queue.put((job, future))
+        with self._queue_lock:
+            self._pending.append((job, future))
+        while not future.done():
+            with self._commit_lock:
+                if future.done():
+                    break
+                if self._db is None:
+                    raise RuntimeError("the database writer has stopped")
+                with self._queue_lock:
+                    group = self._pending[:MAX_GROUP]
+                    del self._pending[:MAX_GROUP]
+                self._commit_group(self._db, group)
         return future.result()
 
     def stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(_STOP)
-            self._thread.join()
+        with self._commit_lock:
+            if self._db is not None:
+                self._db.conn.close()
+                self._db = None
 
-    def _run(self) -> None:
-        db = sqlite_utils.Database(self._connect())
-        self._started.set()
-        try:
-            while True:
-                group, stop = self._gather()
-                if group:
-                    self._commit_group(db, group)
-                if stop:
-                    return
-        finally:
-            db.conn.close()
-
-    def _gather(self) -> tuple[list[tuple[Callable, Future]], bool]:
-        first = self._queue.get()
-        if first is _STOP:
-            return [], True
-        group = [first]
-        deadline = time.monotonic() + self._wait
-        while len(group) < MAX_GROUP:
-            try:
-                item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if item is _STOP:
-                return group, True
-            group.append(item)
-        return group, False
-
-    def _commit_group(self, db: sqlite_utils.Database, group: list) -> None:
+    @staticmethod
+    def _commit_group(db: sqlite_utils.Database, group: list) -> None:
         results: list[tuple[Future, Any, BaseException | None]] = []
         conn = db.conn
         try:
@@ -98,8 +75,7 @@ class Writer:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             for _, future in group:
-                if not future.done():
-                    future.set_exception(exc)
+                future.set_exception(exc)
             return
         for future, value, error in results:
             if error is not None:
