@@ -25,7 +25,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface to listen on. 0.0.0.0 exposes the station to every "
             "device on every network this laptop joins; use the laptop's own WiFi only."),
-    Setting("port", 5000, "TCP port for the web app."),
+    Setting("port", 8080, "TCP port for the web app."),
     Setting("threads", 8, "Worker threads of the WSGI server (waitress)."),
     Setting("connection_limit", 1000, "Most open connections the server accepts at once; keep "
             "it well above the number of phones."),

@@ -51,12 +51,13 @@ def add(files: tuple[Path, ...], home: Path | None) -> None:
             raise click.ClickException(f"{path}: {exc}") from None
     station = open_station(home)
     try:
-        for path, definition in loaded:
-            try:
-                added = formstore.add_form(station.store, definition, path.read_bytes(), path.name)
-            except formstore.FormVersionConflict as exc:
-                raise click.ClickException(f"{path}: {exc}") from None
-            state = "added" if added else "already present"
+        items = [(definition, path.read_bytes(), path.name) for path, definition in loaded]
+        try:
+            added = formstore.add_forms(station.store, items)
+        except formstore.FormVersionConflict as exc:
+            raise click.ClickException(f"{exc}; nothing was stored") from None
+        for (_, definition), new in zip(loaded, added, strict=True):
+            state = "added" if new else "already present"
             click.echo(f"{definition.form_id} version {definition.version}: {state}")
     finally:
         station.close()

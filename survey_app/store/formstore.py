@@ -36,26 +36,36 @@ class StoredForm:
 
 def add_form(store: Store, definition: FormDefinition, source: bytes, source_name: str) -> bool:
     """Store a form version. Returns False if this exact version was already stored."""
-    digest = hashlib.sha256(source).hexdigest()
+    return add_forms(store, [(definition, source, source_name)])[0]
 
-    def job(db: sqlite_utils.Database) -> bool:
-        key = (definition.form_id, definition.version)
-        existing = next(db["forms"].rows_where("form_id = ? and version = ?", list(key)), None)
-        if existing is not None:
-            if existing["sha256"] == digest:
-                return False
-            raise FormVersionConflict(
-                f"form {definition.form_id!r} version {definition.version!r} is already stored "
-                "with different content: raise the version in the settings sheet")
-        db["forms"].insert({
-            "form_id": definition.form_id, "version": definition.version,
-            "title": _title(definition), "definition": json.dumps(definition.to_json()),
-            "source_name": source_name, "source": source, "sha256": digest,
-            "added_day": today(),
-        })
-        return True
+
+def add_forms(store: Store, items: list[tuple[FormDefinition, bytes, str]]) -> list[bool]:
+    """Store several form versions in one transaction: all of them, or none."""
+
+    def job(db: sqlite_utils.Database) -> list[bool]:
+        return [_add(db, *item) for item in items]
 
     return store.write(job)
+
+
+def _add(db: sqlite_utils.Database, definition: FormDefinition, source: bytes,
+         source_name: str) -> bool:
+    digest = hashlib.sha256(source).hexdigest()
+    key = (definition.form_id, definition.version)
+    existing = next(db["forms"].rows_where("form_id = ? and version = ?", list(key)), None)
+    if existing is not None:
+        if existing["sha256"] == digest:
+            return False
+        raise FormVersionConflict(
+            f"form {definition.form_id!r} version {definition.version!r} is already stored "
+            "with different content: raise the version in the settings sheet")
+    db["forms"].insert({
+        "form_id": definition.form_id, "version": definition.version,
+        "title": _title(definition), "definition": json.dumps(definition.to_json()),
+        "source_name": source_name, "source": source, "sha256": digest,
+        "added_day": today(),
+    })
+    return True
 
 
 def _title(definition: FormDefinition) -> str:

@@ -1,0 +1,16 @@
+"""XLSForm -> form model, expressions and page logic (see loader.load_xlsform)."""
+
+from .errors import FormError
+from .loader import load_xlsform, load_xlsform_bytes
+from .model import Choice, FormDefinition, Page, Question, label_in
+
+__all__ = [
+    "Choice",
+    "FormDefinition",
+    "FormError",
+    "Page",
+    "Question",
+    "label_in",
+    "load_xlsform",
+    "load_xlsform_bytes",
+]

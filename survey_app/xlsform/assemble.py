@@ -1,0 +1,430 @@
+"""Turn pyxform's JSON form structure into our FormDefinition.
+
+pyxform has already de-aliased columns and types and grouped translations. The loader adds
+an ``_amplify_row`` key to every survey row before pyxform runs, and pyxform carries unknown
+columns through, so every element here knows its spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import expressions
+from .errors import FormError
+from .languages import DEFAULT, language_code
+from .model import (
+    RESERVED_NAMES,
+    SENSITIVITY_LEVELS,
+    Choice,
+    FormDefinition,
+    Node,
+    Page,
+    Question,
+)
+
+ROW_KEY = "_amplify_row"
+TYPES = {
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "date time": "datetime",
+    "note": "note",
+    "acknowledge": "acknowledge",
+    "trigger": "acknowledge",
+    "calculate": "calculate",
+    "hidden": "hidden",
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+}
+# Device metadata a browser cannot provide and this app does not collect: skipped.
+METADATA_TYPES = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "device id",
+        "subscriberid",
+        "subscriber id",
+        "simserial",
+        "sim id",
+        "phonenumber",
+        "phone number",
+        "username",
+        "email",
+        "imei",
+        "audit",
+        "start time",
+        "end time",
+    }
+)
+REFUSED = {
+    "location": "location (GPS) questions need the phone's position, which a web page on "
+    "the local WiFi cannot get reliably; remove the question",
+    "media": "photo, audio, video and file questions are not supported: nothing is uploaded "
+    "from the phone",
+    "barcode": "barcode questions need a camera scanner, which this app does not have",
+    "external": "choices from an external file are not supported; put the choices on the "
+    "choices sheet",
+    "repeat": "repeats (begin repeat / begin loop) are not supported yet; use a group",
+    "range": "range questions are not supported yet; use an integer question with a constraint",
+    "include": "including another form is not supported; copy its rows into this form",
+}
+REFUSED_TYPES = {
+    **dict.fromkeys(
+        [
+            "geopoint",
+            "gps",
+            "location",
+            "geotrace",
+            "geoshape",
+            "start-geopoint",
+            "background-geopoint",
+        ],
+        "location",
+    ),
+    **dict.fromkeys(
+        ["image", "photo", "picture", "audio", "video", "file", "background-audio"], "media"
+    ),
+    "barcode": "barcode",
+    "select one external": "external",
+    "xml-external": "external",
+    "csv-external": "external",
+    "range": "range",
+    "repeat": "repeat",
+    "loop": "repeat",
+    "include": "include",
+}
+OTHER_RELEVANT = re.compile(r"^selected\(\.\./(?P<name>.+), 'other'\)$")
+YES = {"yes", "true", "true()"}
+NO = {"no", "false", "false()", ""}
+
+
+@dataclass
+class _Context:
+    """What is known while walking the tree; messages collect here."""
+
+    default_language: str
+    names: set[str] = field(default_factory=set)
+    languages: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def texts(self, value: Any, register: bool = True) -> dict[str, str]:
+        if value is None or value == "":
+            return {}
+        if not isinstance(value, dict):
+            value = {self.default_language: value}
+        result = {}
+        for raw_language, text in value.items():
+            code, name = language_code(raw_language)
+            if register:
+                self.languages.setdefault(code, name)
+            result[code] = str(text)
+        return result
+
+
+def _normal_type(raw: Any) -> str:
+    """Lower case, without the old "q int" / "add integer prompt" spellings."""
+    name = re.sub(r"\s+", " ", str(raw or "").strip().lower())
+    name = name.removeprefix("q ")
+    match = re.fullmatch(r"add (.+) prompt( using)?", name)
+    return match.group(1) if match else name
+
+
+def _row(element: dict[str, Any]) -> int | None:
+    value = element.get(ROW_KEY)
+    return int(value) if value else None
+
+
+def _column(element: dict[str, Any], name: str) -> str:
+    for key, value in element.items():
+        if key.lower() == name and isinstance(value, str):
+            return value.strip()
+    return ""
+
+
+def _refusal(element: dict[str, Any], kind: str, type_name: str) -> FormError:
+    message = f"question type '{type_name}' cannot be used: {REFUSED[kind]}"
+    return FormError(message, "survey", _row(element), "type")
+
+
+def _and(nodes: list[Node | None]) -> Node | None:
+    present = [node for node in nodes if node is not None]
+    if not present:
+        return None
+    combined = present[0]
+    for node in present[1:]:
+        combined = ["and", combined, node]
+    return combined
+
+
+class _Assembler:
+    def __init__(self, survey: dict[str, Any]) -> None:
+        default_code, _ = language_code(survey.get("default_language"))
+        self.ctx = _Context(default_language=default_code)
+        self.survey = survey
+        self.choice_lists = self._choice_lists(survey.get("choices") or {})
+        self.pages: list[Page] = []
+        self.questions: dict[str, Question] = {}
+        self.elements: list[tuple[dict[str, Any], Question, list[str]]] = []
+
+    # ---- choices
+    def _choice_lists(self, raw: dict[str, list[dict]]) -> dict[str, list[Choice]]:
+        lists = {}
+        for list_name, rows in raw.items():
+            lists[str(list_name)] = [
+                Choice(
+                    name=str(row.get("name", "")),
+                    label=self.ctx.texts(row.get("label")),
+                    extra={
+                        key: str(value)
+                        for key, value in row.items()
+                        if key not in ("name", "label", "media", "__row", ROW_KEY)
+                        and not isinstance(value, dict)
+                    },
+                )
+                for row in rows
+            ]
+        return lists
+
+    # ---- walking the tree
+    def walk_top(self) -> None:
+        run: Page | None = None
+        for element in self.survey.get("children", []):
+            kind = element.get("type")
+            if kind == "group" and element.get("control", {}).get("bodyless"):
+                continue  # pyxform's meta block (instanceID)
+            if kind in ("group", "repeat", "loop"):
+                run = None
+                self._refuse_repeat(element)
+                page = self._new_page(element)
+                self._walk(element.get("children", []), page, [], self._sensitivity(element))
+                continue
+            if run is None:
+                run = self._new_page(None)
+            self._element(element, run, [], "")
+
+    def _refuse_repeat(self, element: dict[str, Any]) -> None:
+        if element.get("type") in ("repeat", "loop"):
+            raise _refusal(element, "repeat", "begin " + element["type"])
+
+    def _new_page(self, group: dict[str, Any] | None) -> Page:
+        if group is None:
+            name = f"p{len(self.pages) + 1}"
+            while name in self._all_names():
+                name += "_"
+            page = Page(name=name)
+        else:
+            self._claim_name(group)
+            page = Page(
+                name=group["name"],
+                label=self.ctx.texts(group.get("label")),
+                relevant=self._expression(group, "relevant"),
+                appearance=str(group.get("control", {}).get("appearance", "")),
+            )
+        self.pages.append(page)
+        return page
+
+    def _all_names(self) -> set[str]:
+        return self.ctx.names | {page.name for page in self.pages}
+
+    def _walk(
+        self, children: list[dict], page: Page, ancestors: list[Node], sensitivity: str
+    ) -> None:
+        for element in children:
+            if element.get("type") in ("group", "repeat", "loop"):
+                self._refuse_repeat(element)
+                self._claim_name(element)
+                relevant = self._expression(element, "relevant")
+                inherited = self._sensitivity(element) or sensitivity
+                self._walk(element.get("children", []), page, [*ancestors, relevant], inherited)
+            else:
+                self._element(element, page, ancestors, sensitivity)
+
+    def _element(
+        self, element: dict[str, Any], page: Page, ancestors: list[Node], sensitivity: str
+    ) -> None:
+        type_name = _normal_type(element.get("type"))
+        if type_name in METADATA_TYPES or type_name.startswith(("uri:", "get ")):
+            self.ctx.warnings.append(
+                f"survey sheet, row {_row(element)}: '{type_name}' is device metadata this "
+                "app does not collect; the row is ignored"
+            )
+            return
+        question = self._question(element, type_name, page)
+        question.sensitivity = self._sensitivity(element) or sensitivity
+        if question.other_of:  # free text about a sensitive choice is just as sensitive
+            question.sensitivity = self.questions[question.other_of].sensitivity
+        page.question_names.append(question.name)
+        self.questions[question.name] = question
+        self.elements.append((element, question, ancestors))
+
+    def _question(self, element: dict[str, Any], type_name: str, page: Page) -> Question:
+        if type_name in REFUSED_TYPES:
+            raise _refusal(element, REFUSED_TYPES[type_name], type_name)
+        if type_name not in TYPES:
+            message = f"question type '{type_name}' is not supported"
+            raise FormError(message, "survey", _row(element), "type")
+        itemset = str(element.get("itemset", ""))
+        if re.search(r"\.(csv|xml|geojson)$", itemset, re.IGNORECASE):
+            raise _refusal(element, "external", f"{type_name} from file")
+        if element.get("trigger"):
+            raise FormError(
+                "the trigger column is not supported", "survey", _row(element), "trigger"
+            )
+        generated_for = self._other_of(element)
+        if generated_for is None:
+            self._claim_name(element)
+        else:
+            self.ctx.names.add(element["name"])
+        control = element.get("control", {})
+        return Question(
+            name=str(element["name"]),
+            type=TYPES[type_name],
+            page=page.name,
+            label=self.ctx.texts(element.get("label"), register=generated_for is None),
+            hint=self.ctx.texts(element.get("hint")),
+            choice_list=element.get("list_name") or element.get("itemset") or None,
+            other_of=generated_for,
+            appearance=str(control.get("appearance", "")),
+            default=self._default(element),
+            row=_row(element) or (self.questions[generated_for].row if generated_for else None),
+        )
+
+    def _other_of(self, element: dict[str, Any]) -> str | None:
+        """The select a pyxform-generated "<name>_other" text question belongs to."""
+        if _row(element) is not None:
+            return None
+        match = OTHER_RELEVANT.match(str(element.get("bind", {}).get("relevant", "")))
+        if not match or match.group("name") not in self.questions:
+            return None
+        self.questions[match.group("name")].or_other = True
+        return match.group("name")
+
+    def _default(self, element: dict[str, Any]) -> str:
+        if element.get("_dynamic_default"):
+            self.ctx.warnings.append(
+                f"survey sheet, row {_row(element)}: a calculated default is ignored"
+            )
+            return ""
+        return str(element.get("default", ""))
+
+    def _claim_name(self, element: dict[str, Any]) -> None:
+        name = str(element.get("name", ""))
+        row = _row(element)
+        if name in self._all_names():
+            message = f"the name '{name}' is used twice; every question and group needs its own"
+            raise FormError(message, "survey", row, "name")
+        if name in RESERVED_NAMES or name.startswith("__"):
+            message = f"the name '{name}' is reserved by this app; please rename the question"
+            raise FormError(message, "survey", row, "name")
+        self.ctx.names.add(name)
+
+    def _sensitivity(self, element: dict[str, Any]) -> str:
+        value = _column(element, "sensitivity").lower()
+        if value not in SENSITIVITY_LEVELS:
+            allowed = ", ".join(level for level in SENSITIVITY_LEVELS if level)
+            message = f"unknown sensitivity '{value}'; use {allowed} or leave it blank"
+            raise FormError(message, "survey", _row(element), "sensitivity")
+        return value
+
+    # ---- expressions (second pass: every name is known by then)
+    def _expression(
+        self, element: dict[str, Any], column: str, text: Any = None, columns=None
+    ) -> Node | None:
+        if text is None:
+            text = element.get("bind", {}).get("calculate" if column == "calculation" else column)
+        if text is None or str(text).strip() == "":
+            return None
+        try:
+            return expressions.parse(str(text), column, names=None, columns=columns)
+        except FormError as err:
+            raise err.located("survey", _row(element)) from None
+
+    def finish_question(
+        self, element: dict[str, Any], question: Question, ancestors: list[Node]
+    ) -> None:
+        bind = element.get("bind", {})
+        page = next(page for page in self.pages if page.name == question.page)
+        own: Node | None
+        if question.other_of:
+            own = ["fn", "selected", ["ref", question.other_of], ["lit", "other"]]
+        else:
+            own = self._expression(element, "relevant")
+        question.relevant = _and([page.relevant, *ancestors, own])
+        question.constraint = self._expression(element, "constraint")
+        question.calculation = self._expression(element, "calculation")
+        question.constraint_message = self.ctx.texts(bind.get("jr:constraintMsg"))
+        question.required_message = self.ctx.texts(bind.get("jr:requiredMsg"))
+        self._required(element, question, bind.get("required"))
+        question.read_only = str(bind.get("readonly", "")).strip().lower() not in NO
+        if question.type == "note":
+            question.read_only = True
+        if element.get("choice_filter"):
+            columns = {"name"} | {
+                key
+                for choice in self.choice_lists.get(question.choice_list or "", [])
+                for key in choice.extra
+            }
+            question.choice_filter = self._expression(
+                element, "choice_filter", element["choice_filter"], columns=columns
+            )
+
+    def _required(self, element: dict[str, Any], question: Question, value: Any) -> None:
+        text = str(value if value is not None else "").strip()
+        if text.lower() in YES:
+            question.required = True
+        elif text.lower() not in NO:
+            question.required = True
+            question.required_if = self._expression(element, "required", text)
+
+    def check_references(self) -> None:
+        known = set(self.questions)
+        for element, question, _ancestors in self.elements:
+            for column, node in (
+                ("relevant", question.relevant),
+                ("constraint", question.constraint),
+                ("calculation", question.calculation),
+                ("required", question.required_if),
+                ("choice_filter", question.choice_filter),
+            ):
+                unknown = sorted(expressions.references(node) - known) if node else []
+                if unknown:
+                    message = (
+                        f"${{{unknown[0]}}} refers to a question that does not exist "
+                        "in this form (or that this app ignores)"
+                    )
+                    raise FormError(message, "survey", _row(element) or question.row, column)
+
+
+def assemble(survey: dict[str, Any]) -> FormDefinition:
+    """Build the FormDefinition from pyxform's JSON (the ``_pyxform`` structure)."""
+    assembler = _Assembler(survey)
+    assembler.walk_top()
+    for element, question, ancestors in assembler.elements:
+        assembler.finish_question(element, question, ancestors)
+    assembler.check_references()
+    ctx = assembler.ctx
+    languages = list(ctx.languages)
+    default = ctx.default_language
+    if default not in languages and languages:
+        default = "en" if "en" in languages else languages[0]
+    return FormDefinition(
+        form_id=str(survey.get("id_string") or "form"),
+        version=str(survey.get("version") or "1"),
+        title=ctx.texts(survey.get("title"), register=False) if survey.get("title") else {},
+        default_language=default if languages else DEFAULT,
+        languages=languages or [DEFAULT],
+        language_names={code: name for code, name in ctx.languages.items()},
+        pages=[page for page in assembler.pages if page.question_names],
+        questions=assembler.questions,
+        choice_lists=assembler.choice_lists,
+        warnings=ctx.warnings,
+    )

@@ -1,0 +1,317 @@
+"""Server-side truth about a set of answers: relevance, calculations, errors, navigation.
+
+Answers are a dict name -> value as a form posts them: strings, and lists for
+select_multiple. Answers of irrelevant questions are treated as empty everywhere, so they
+never influence other questions and ``clean_answers`` never returns them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from .expressions import evaluate, references, to_bool, to_string
+from .model import Choice, FormDefinition, Page, Question
+
+REQUIRED = "This answer is required."
+NOT_ALLOWED = "This answer is not allowed."
+TYPE_MESSAGES = {
+    "integer": "Enter a whole number.",
+    "decimal": "Enter a number.",
+    "date": "Enter a date as YYYY-MM-DD.",
+    "time": "Enter a time as HH:MM.",
+    "datetime": "Enter a date and time as YYYY-MM-DDTHH:MM.",
+    "select_one": "Choose one of the options.",
+    "select_multiple": "Choose only from the options.",
+    "acknowledge": "Tick the box to continue.",
+}
+INTEGER_RE = re.compile(r"^[+-]?\d+$", re.ASCII)
+DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+TIME_RE = re.compile(r"^\d{2}:\d{2}(:\d{2})?$", re.ASCII)
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+NOT_SHOWN = frozenset({"calculate", "hidden"})
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _ascii_digits(text: str) -> str:
+    """Khmer, Burmese, Bengali, Arabic-Indic ... digits as 0-9, so numbers parse."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+
+
+def normalise_answer(question: Question, value: Any) -> Any:
+    """An answer in the form it is checked and stored in (lists for select_multiple)."""
+    if value is None:
+        return None
+    if question.type == "select_multiple":
+        items = value.split() if isinstance(value, str) else [str(v) for v in value]
+        return [item for item in items if item]
+    if isinstance(value, (list, tuple)):
+        value = value[0] if len(value) == 1 else " ".join(str(v) for v in value)
+    text = str(value)
+    if question.type in ("integer", "decimal"):
+        return _ascii_digits(text.strip())
+    if question.type in ("date", "time", "datetime", "select_one", "acknowledge"):
+        return text.strip()
+    return text
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _own_value(question: Question, answers: Mapping[str, Any], values: dict) -> Any:
+    if question.type == "calculate":
+        if question.calculation is None:
+            return ""
+        return to_string(evaluate(question.calculation, values))
+    if question.type == "hidden":
+        return answers.get(question.name) or question.default
+    if question.type == "note":
+        return None
+    return normalise_answer(question, answers.get(question.name))
+
+
+def _is_relevant(question: Question, values: dict) -> bool:
+    if question.relevant is None:
+        return True
+    return to_bool(evaluate(question.relevant, values, current=values.get(question.name)))
+
+
+def resolve(form: FormDefinition, answers: Mapping[str, Any]) -> tuple[set[str], dict]:
+    """(relevant names, values of relevant questions) at the fixpoint, in form order."""
+    relevant: set[str] = set()
+    values: dict[str, Any] = {}
+    for _ in range(len(form.questions) + 1):
+        changed = False
+        for question in form.questions.values():
+            now_relevant = _is_relevant(question, values)
+            value = _own_value(question, answers, values) if now_relevant else None
+            if now_relevant != (question.name in relevant) or values.get(question.name) != value:
+                changed = True
+            if now_relevant:
+                relevant.add(question.name)
+            else:
+                relevant.discard(question.name)
+            if is_empty(value):
+                values.pop(question.name, None)
+            else:
+                values[question.name] = value
+        if not changed:
+            break
+    return relevant, values
+
+
+def relevant_questions(form: FormDefinition, answers: Mapping[str, Any]) -> set[str]:
+    """Names of the questions (calculates included) that are relevant for these answers."""
+    return resolve(form, answers)[0]
+
+
+def compute_calculations(form: FormDefinition, answers: Mapping[str, Any]) -> dict[str, str]:
+    """Values of every calculate question ("" when it is not relevant)."""
+    _relevant, values = resolve(form, answers)
+    return {
+        name: values.get(name, "")
+        for name, question in form.questions.items()
+        if question.type == "calculate"
+    }
+
+
+def clean_answers(form: FormDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Only relevant, known, non-empty answers, normalised, with calculations recomputed."""
+    return dict(resolve(form, answers)[1])
+
+
+def filtered_choices(
+    form: FormDefinition, question: Question, answers: Mapping[str, Any]
+) -> list[Choice]:
+    """The choices of a select after its choice_filter (all of them when it has none)."""
+    return filter_choices(form, question, resolve(form, answers)[1])
+
+
+def filter_choices(form: FormDefinition, question: Question, values: dict) -> list[Choice]:
+    choices = form.choices_for(question)
+    if question.choice_filter is None:
+        return choices
+    return [
+        choice
+        for choice in choices
+        if to_bool(evaluate(question.choice_filter, values, row=_choice_row(choice)))
+    ]
+
+
+def _choice_row(choice: Choice) -> dict[str, str]:
+    return {**choice.extra, "name": choice.name}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def page_errors(
+    form: FormDefinition, page: Page, answers: Mapping[str, Any], lang: str = "en"
+) -> dict[str, str]:
+    """name -> message for every relevant question on ``page`` whose answer is not OK."""
+    relevant, values = resolve(form, answers)
+    errors = {}
+    for name in page.question_names:
+        question = form.questions[name]
+        if name not in relevant or not question.has_input or question.read_only:
+            continue
+        message = _question_error(form, question, values, lang)
+        if message:
+            errors[name] = message
+    return errors
+
+
+def _question_error(form: FormDefinition, question: Question, values: dict, lang: str):
+    value = values.get(question.name)
+    if is_empty(value):
+        if _required(question, values):
+            return _message(question.required_message, lang) or REQUIRED
+        return None
+    if not _type_ok(form, question, value, values):
+        return TYPE_MESSAGES[question.type]
+    constraint = question.constraint
+    if constraint is not None and not to_bool(evaluate(constraint, values, current=value)):
+        return _message(question.constraint_message, lang) or NOT_ALLOWED
+    return None
+
+
+def _message(texts: dict[str, str], lang: str) -> str:
+    """The author's message in ``lang``, English or the unnamed language, else ""; a
+    message in a language the reader did not choose is worse than our English default."""
+    return next((texts[code] for code in (lang, "en", "default") if texts.get(code)), "")
+
+
+def _required(question: Question, values: dict) -> bool:
+    if question.required_if is not None:
+        return to_bool(evaluate(question.required_if, values))
+    return question.required
+
+
+def _parses(parser, text: str) -> bool:
+    try:
+        parser(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _type_ok(form: FormDefinition, question: Question, value: Any, values: dict) -> bool:
+    kind = question.type
+    if kind == "integer":
+        return bool(INTEGER_RE.match(value))
+    if kind == "decimal":
+        return bool(DECIMAL_RE.match(value))
+    if kind == "date":
+        return bool(DATE_RE.match(value)) and _parses(date.fromisoformat, value)
+    if kind == "time":
+        return bool(TIME_RE.match(value)) and _parses(time.fromisoformat, value)
+    if kind == "datetime":
+        return _parses(datetime.fromisoformat, value)
+    if kind == "acknowledge":
+        return value == "OK"
+    if kind in ("select_one", "select_multiple"):
+        allowed = {choice.name for choice in filter_choices(form, question, values)}
+        chosen = value if isinstance(value, list) else [value]
+        return set(chosen) <= allowed and len(set(chosen)) == len(chosen)
+    return True
+
+
+# --------------------------------------------------------------------------- navigation
+
+
+def page_is_shown(form: FormDefinition, page: Page, relevant: set[str]) -> bool:
+    """A page is shown when at least one relevant question on it is displayed."""
+    return any(
+        name in relevant and form.questions[name].type not in NOT_SHOWN
+        for name in page.question_names
+    )
+
+
+def _step(
+    form: FormDefinition, answers: Mapping[str, Any], current: str | None, step: int
+) -> str | None:
+    relevant = relevant_questions(form, answers)
+    names = [page.name for page in form.pages]
+    index = (-1 if step > 0 else len(names)) if current is None else names.index(current)
+    index += step
+    while 0 <= index < len(names):
+        if page_is_shown(form, form.pages[index], relevant):
+            return names[index]
+        index += step
+    return None
+
+
+def next_page(
+    form: FormDefinition, answers: Mapping[str, Any], current_page_name: str | None
+) -> str | None:
+    """The next page to show after ``current_page_name`` (None: the first), or None at the end."""
+    return _step(form, answers, current_page_name, 1)
+
+
+def previous_page(
+    form: FormDefinition, answers: Mapping[str, Any], current_page_name: str | None
+) -> str | None:
+    """The page before ``current_page_name`` (None: the last shown page), or None."""
+    return _step(form, answers, current_page_name, -1)
+
+
+# --------------------------------------------------------------------------- browser
+
+
+def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """What static/logic.js needs to show and hide questions on ``page``.
+
+    {"page": name, "relevant": {name: AST}, "calculate": {name: AST} (calculations that
+    depend on this page's inputs, in form order), "values": {name: value} (other answers the
+    expressions use, as the server knows them)}.
+    """
+    on_page = set(page.question_names)
+    relevant_asts = {
+        name: form.questions[name].relevant
+        for name in page.question_names
+        if form.questions[name].relevant is not None
+    }
+    needed = set().union(*(references(node) for node in relevant_asts.values()))
+    live_calculations = _live_calculations(form, on_page)
+    seen: set[str] = set()
+    while needed - seen:
+        name = (needed - seen).pop()
+        seen.add(name)
+        if name in live_calculations:
+            needed |= references(form.questions[name].calculation or ["lit", ""])
+    _relevant, values = resolve(form, answers)
+    return {
+        "page": page.name,
+        "relevant": relevant_asts,
+        "calculate": {
+            name: form.questions[name].calculation
+            for name in form.questions
+            if name in seen and name in live_calculations
+        },
+        "values": {
+            name: values[name]
+            for name in sorted(seen - on_page - live_calculations)
+            if name in values
+        },
+    }
+
+
+def _live_calculations(form: FormDefinition, on_page: set[str]) -> set[str]:
+    """Calculations whose value can change while this page is being filled in."""
+    live: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, question in form.questions.items():
+            if question.type != "calculate" or name in live or question.calculation is None:
+                continue
+            if references(question.calculation) & (on_page | live):
+                live.add(name)
+                changed = True
+    return live

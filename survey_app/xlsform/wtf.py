@@ -1,0 +1,230 @@
+"""WTForms for one page of a form, and the per-question data a template needs.
+
+Field names are the XLSForm question names. WTForms validators are not used for answers:
+``validate()`` asks logic.page_errors (the server's truth), so what WTForms reports and
+what the logic module says can never disagree. Pass ``formdata=request.form`` on POST.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+try:  # WTForms >= 3.3
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms takes (value, label) tuples
+    SelectChoice = None
+from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TimeInput
+
+from .logic import filter_choices, normalise_answer, page_errors, resolve
+from .model import FormDefinition, Page, Question, label_in
+
+REFERENCE = re.compile(r"\$\{([^}\s]+)\}")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A select_multiple shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PageForm(FlaskForm):
+    """Base of the generated page forms; see build_page_form."""
+
+    def answers(self) -> dict[str, Any]:
+        """This page's submitted answers: strings, lists for select_multiple."""
+        found = {}
+        for name, field in self._fields.items():
+            if name == self.meta.csrf_field_name:
+                continue
+            found[name] = _field_answer(field)
+        return found
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        merged = {**self.__known_answers, **self.answers()}
+        self.answer_errors = page_errors(self.__definition, self.__page, merged, self.__lang)
+        for name, field in self._fields.items():
+            if name != self.meta.csrf_field_name:
+                field.errors = [self.answer_errors[name]] if name in self.answer_errors else []
+        return not self.errors
+
+    def bind_page(
+        self, definition: FormDefinition, page: Page, lang: str, answers: Mapping[str, Any]
+    ) -> None:
+        self.__definition, self.__page, self.__lang = definition, page, lang
+        self.__known_answers = dict(answers)
+        self.answer_errors: dict[str, str] = {}
+
+
+def _field_answer(field: Field) -> Any:
+    if isinstance(field, DateField):
+        if field.raw_data:
+            return field.raw_data[0]
+        return field.data.isoformat() if field.data else ""
+    if isinstance(field, BooleanField):
+        return "OK" if field.data else ""
+    if isinstance(field, SelectMultipleField):
+        return list(field.data or [])
+    return field.data if field.data is not None else ""
+
+
+def _field(definition: FormDefinition, question: Question, lang: str, values: dict):
+    label = label_in(question.label, lang) or question.name
+    hint = label_in(question.hint, lang)
+    attrs: dict[str, str] = {"aria-required": "true"} if question.required else {}
+    if question.read_only:
+        attrs["readonly"] = "readonly"
+    kind = question.type
+    if kind in ("select_one", "select_multiple"):
+        choices = [
+            _option(choice.name, label_in(choice.label, lang) or choice.name)
+            for choice in _choices(definition, question, values)
+        ]
+        field_class = RadioField if kind == "select_one" else MultiCheckboxField
+        return field_class(
+            label, choices=choices, validate_choice=False, description=hint, render_kw=attrs
+        )
+    if kind == "date":
+        return DateField(label, description=hint, render_kw=attrs)
+    if kind == "acknowledge":
+        return BooleanField(label, description=hint, render_kw=attrs)
+    if kind in ("integer", "decimal"):
+        attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
+    widgets = {"time": TimeInput(), "datetime": DateTimeLocalInput()}
+    if kind == "text" and "multiline" in question.appearance:
+        return TextAreaField(label, description=hint, render_kw=attrs)
+    return StringField(label, description=hint, render_kw=attrs, widget=widgets.get(kind))
+
+
+def _option(value: str, label: str):
+    """A choice for WTForms: SelectChoice where WTForms has it (tuples are deprecated)."""
+    return SelectChoice(value, label) if SelectChoice else (value, label)
+
+
+def _initial(question: Question, value: Any) -> Any:
+    if value is None or value == "":
+        value = question.default or None
+    value = normalise_answer(question, value)
+    if question.type == "date" and value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    if question.type == "acknowledge":
+        return value == "OK"
+    return value
+
+
+def build_page_form(
+    form: FormDefinition,
+    page: Page,
+    lang: str,
+    answers: Mapping[str, Any],
+    formdata=None,
+) -> PageForm:
+    """A FlaskForm with one field per input question on ``page``.
+
+    ``answers``: everything answered so far (other pages included; they feed relevance and
+    choice filters). ``formdata``: the submitted data (``request.form``) or None.
+    """
+    _relevant, values = resolve(form, answers)
+    fields = [
+        (name, _field(form, form.questions[name], lang, values))
+        for name in page.question_names
+        if form.questions[name].has_input
+    ]
+    cls = type(f"Page_{page.name}", (PageForm,), {})
+    cls._unbound_fields = fields  # explicit: question names may start with "_"
+    data = {name: _initial(form.questions[name], answers.get(name)) for name, _ in fields}
+    page_form = cls(formdata=formdata, data=data)
+    page_form.bind_page(form, page, lang, answers)
+    return page_form
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _choices(definition: FormDefinition, question: Question, values: dict | None):
+    choices = definition.choices_for(question)
+    if question.choice_filter is None or values is None:
+        return choices
+    return filter_choices(definition, question, values)
+
+
+def fill_references(text: str, values: Mapping[str, Any]) -> str:
+    """Replace ${name} in a label with the answer as text (empty when unanswered)."""
+
+    def value_of(match: re.Match) -> str:
+        value = values.get(match.group(1), "")
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    return REFERENCE.sub(value_of, text)
+
+
+def page_items(
+    form: FormDefinition,
+    page: Page,
+    lang: str,
+    second_lang: str | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Per question on ``page``, what a template needs to show it.
+
+    With ``second_lang`` every text also comes as ``<key>_2`` in that language (bilingual
+    screen). With ``answers``, ${name} in texts is filled in and choice filters apply.
+    """
+    values = resolve(form, answers)[1] if answers is not None else None
+    items = []
+    for name in page.question_names:
+        question = form.questions[name]
+        if question.type in ("calculate", "hidden"):
+            continue
+        item = _texts(question.label, question.hint, lang, values, "")
+        if second_lang:
+            item.update(_texts(question.label, question.hint, second_lang, values, "_2"))
+        item.update(
+            name=name,
+            type=question.type,
+            required=question.required,
+            relevant=question.relevant,
+            sensitivity=question.sensitivity,
+            appearance=question.appearance,
+            read_only=question.read_only,
+            or_other=question.or_other,
+            other_of=question.other_of,
+            choices=[
+                _choice_item(choice.name, choice.label, lang, second_lang)
+                for choice in _choices(form, question, values)
+            ],
+        )
+        items.append(item)
+    return items
+
+
+def _texts(label, hint, lang: str, values, suffix: str) -> dict[str, str]:
+    texts = {"label" + suffix: label_in(label, lang), "hint" + suffix: label_in(hint, lang)}
+    if values is not None:
+        texts = {key: fill_references(text, values) for key, text in texts.items()}
+    return texts
+
+
+def _choice_item(name: str, label, lang: str, second_lang: str | None) -> dict[str, str]:
+    item = {"name": name, "label": label_in(label, lang) or name}
+    if second_lang:
+        item["label_2"] = label_in(label, second_lang) or name
+    return item

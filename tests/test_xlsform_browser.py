@@ -1,0 +1,67 @@
+"""static/logic.js in a real browser: questions hide, hidden inputs are disabled."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from survey_app.xlsform import load_xlsform
+from survey_app.xlsform.logic import client_logic
+from tests.xlsform_factory import write_xlsform
+
+CHROMIUM = os.environ.get("AMPLIFY_CHROMIUM", "/usr/bin/chromium")
+LOGIC_JS = Path(__file__).resolve().parents[1] / "survey_app" / "static" / "logic.js"
+PAGE = """<form method="post">
+<div data-q="member"><label><input type="radio" name="member" value="yes">Yes</label>
+<label><input type="radio" name="member" value="no">No</label></div>
+<div data-q="reasons"><label><input type="checkbox" name="reasons" value="pay">Pay</label>
+<label><input type="checkbox" name="reasons" value="safety">Safety</label></div>
+<div data-q="safety_detail"><input type="text" name="safety_detail"></div>
+<script type="application/json" id="form-logic">{logic}</script>
+</form>"""
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM}")
+def test_relevance_hides_and_disables(tmp_path: Path):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    path = write_xlsform(
+        tmp_path / "f.xlsx",
+        [
+            {"type": "begin group", "name": "union", "label": "Union"},
+            {"type": "select_one yn", "name": "member", "label": "Member?"},
+            {"type": "select_multiple why", "name": "reasons", "label": "Why?",
+             "relevant": "${member} = 'yes'"},
+            {"type": "text", "name": "safety_detail", "label": "Tell us",
+             "relevant": "selected(${reasons}, 'safety')"},
+            {"type": "end group"},
+        ],
+        [
+            {"list_name": "yn", "name": "yes", "label": "Yes"},
+            {"list_name": "yn", "name": "no", "label": "No"},
+            {"list_name": "why", "name": "pay", "label": "Pay"},
+            {"list_name": "why", "name": "safety", "label": "Safety"},
+        ],
+    )  # fmt: skip
+    form = load_xlsform(path)
+    logic = json.dumps(client_logic(form, form.page("union"), {}))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page()
+        page.set_content(PAGE.replace("{logic}", logic))
+        page.add_script_tag(content=LOGIC_JS.read_text())
+        hidden = "(q) => document.querySelector(`[data-q=${q}]`).hidden"
+        disabled = "(n) => document.querySelector(`[name=${n}]`).disabled"
+        assert page.evaluate(hidden, "reasons") and page.evaluate(hidden, "safety_detail")
+        assert page.evaluate(disabled, "reasons")
+        page.check("input[name=member][value=yes]")
+        assert not page.evaluate(hidden, "reasons") and page.evaluate(hidden, "safety_detail")
+        page.check("input[name=reasons][value=safety]")
+        assert not page.evaluate(hidden, "safety_detail")
+        assert not page.evaluate(disabled, "safety_detail")
+        page.check("input[name=member][value=no]")  # hiding reasons empties it: chain hides
+        assert page.evaluate(hidden, "reasons") and page.evaluate(hidden, "safety_detail")
+        assert page.evaluate(disabled, "safety_detail")
+        browser.close()
