@@ -32,5 +32,6 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     if meta.mode != "interview":
         result.identifying.clear()
     item = Finalisation(meta=meta, answers={**result.kept, **result.identifying},
-                        identifying=frozenset(result.identifying), project_public=project.public_key)
+                        identifying=frozenset(result.identifying),
+                        project_public=project.public_key)
     return records.finalise(station.store, station.sealer, item, vault_key)

@@ -23,10 +23,8 @@ def lan_addresses() -> list[str]:
 
 def station_urls(host: str, port: int) -> list[str]:
     """Every URL the server is reachable on, given the interface it listens on."""
-    if host in ("0.0.0.0", "::", ""):
-        hosts = ["127.0.0.1", *lan_addresses()]
-    else:
-        hosts = [host]
+    everywhere = host in ("0.0.0.0", "::", "")
+    hosts = ["127.0.0.1", *lan_addresses()] if everywhere else [host]
     return [f"http://{h}:{port}/" for h in hosts]
 
 

@@ -72,7 +72,8 @@ def _read(home: Path) -> dict:
 
 
 def _wrap_all(kek: bytes, keys: dict[str, bytes]) -> dict[str, str]:
-    return {name: _b64(aead.encrypt(kek, key, f"wrap:{name}".encode())) for name, key in keys.items()}
+    return {name: _b64(aead.encrypt(kek, key, f"wrap:{name}".encode()))
+            for name, key in keys.items()}
 
 
 def _unwrap_all(kek: bytes, wrapped: dict[str, str]) -> dict[str, bytes]:
@@ -80,7 +81,8 @@ def _unwrap_all(kek: bytes, wrapped: dict[str, str]) -> dict[str, bytes]:
         return {name: aead.decrypt(kek, _unb64(blob), f"wrap:{name}".encode())
                 for name, blob in wrapped.items()}
     except aead.DecryptionError:
-        raise WrongPassphrase("wrong passphrase: the keys did not open; nothing was changed") from None
+        raise WrongPassphrase(
+            "wrong passphrase: the keys did not open; nothing was changed") from None
 
 
 def create(home: Path, passphrase: str, log2_n: int) -> UnlockedKeys:
