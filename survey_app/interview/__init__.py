@@ -1,0 +1,47 @@
+"""The interpreter's screens: first run, unlock, the interview list, interviews.
+
+Only the laptop itself may open these screens. Phones share the laptop's WiFi (the
+server listens on every interface with ``--lan``), so every request to this
+blueprint whose peer address is not loopback (``LOOPBACK``) gets a plain 404, as if
+the screens did not exist. The check is a constant, not a setting: there is no
+configuration under which a phone should reach the interpreter's screens.
+
+The same ``before_request`` then checks the CSRF token of every POST (the blueprint is
+exempted from the app-wide check, which would otherwise run first and answer a phone's
+POST with 400 instead of 404). The Flask-WTF forms of these screens check it as well.
+
+Screens that need the data keys raise ``station.Locked`` when the station is locked;
+the blueprint turns that into a redirect to the unlock page. Locking never touches
+collection sessions (``collect``), so workers keep answering.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, redirect, request, url_for
+
+from ..csrf import csrf
+from ..station import Locked
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+
+bp = Blueprint("interview", __name__)
+
+
+@bp.before_request
+def only_from_this_laptop() -> None:
+    """404 for any request that does not come from the laptop itself; then CSRF."""
+    if request.remote_addr not in LOOPBACK:
+        abort(404)
+    csrf.protect()
+
+
+@bp.errorhandler(Locked)
+def station_locked(_error: Locked):
+    return redirect(url_for("interview.unlock", next=request.path))
+
+
+def init_app(app: Flask) -> None:
+    from . import views_interview, views_list, views_unlock  # noqa: F401 - register routes
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,123 @@
+"""One page of an interview: show it, and Back / Save draft / Next / Finalise.
+
+Every button saves what was typed on the page (nothing typed is lost); the answers are
+cleaned first, so a question that does not apply is never stored. Next and Finalise
+also check the page; Finalise checks every page that applies and only then seals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import get_station
+from ..finalise import finalise_record
+from ..store import records, suppliers
+from ..store.records import RecordMeta
+from ..xlsform.logic import (
+    clean_answers,
+    client_logic,
+    next_page,
+    page_errors,
+    previous_page,
+    relevant_questions,
+)
+from ..xlsform.model import FormDefinition, Page, label_in
+from ..xlsform.wtf import PageForm, build_page_form, page_items
+from . import bp
+from .pages import (
+    RecordClosed,
+    find_page,
+    first_page_with_errors,
+    open_draft,
+    shown_pages,
+)
+
+BACK, SAVE, NEXT, FINALISE = "back", "save", "next", "finalise"
+
+
+@bp.errorhandler(RecordClosed)
+def record_closed(_error: RecordClosed):
+    return render_template("interview/closed.html"), 409
+
+
+def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: dict[str, Any],
+            page_form: PageForm, status: int = 200):
+    station = get_station()
+    pages = shown_pages(definition, answers)
+    names = [p.name for p in pages]
+    supplier = suppliers.supplier_details(station.store, station.keys().records,
+                                          meta.supplier_id) if meta.supplier_id else {}
+    context = {
+        "meta": meta, "page": page, "form": page_form,
+        "form_title": label_in(definition.title, meta.language) or definition.form_id,
+        "page_title": label_in(page.label, meta.language),
+        "items": page_items(definition, page, meta.language, answers=answers),
+        "logic": client_logic(definition, page, answers),
+        "relevant": relevant_questions(definition, answers),
+        "position": (names.index(page.name) + 1 if page.name in names else 0, len(names)),
+        "is_first": previous_page(definition, answers, page.name) is None,
+        "is_last": next_page(definition, answers, page.name) is None,
+        "supplier_name": supplier.get("name", ""),
+        "content_lang": "" if meta.language == "default" else meta.language,
+    }
+    return render_template("interview/page.html", **context), status
+
+
+@bp.get("/interviews/<record_id>/page/<page_name>")
+def page(record_id: str, page_name: str):
+    meta, answers, definition = open_draft(record_id)
+    current = find_page(definition, page_name)
+    if current not in shown_pages(definition, answers):
+        target = next_page(definition, answers, page_name) or previous_page(
+            definition, answers, page_name)
+        if target and target != page_name:
+            return redirect(url_for("interview.page", record_id=record_id, page_name=target))
+    page_form = build_page_form(definition, current, meta.language, answers)
+    if request.args.get("check"):
+        errors = page_errors(definition, current, answers, meta.language)
+        for name, message in errors.items():
+            page_form[name].errors = [message]
+    return _render(meta, definition, current, answers, page_form)
+
+
+@bp.post("/interviews/<record_id>/page/<page_name>")
+def answer_page(record_id: str, page_name: str):
+    station = get_station()
+    meta, answers, definition = open_draft(record_id)
+    current = find_page(definition, page_name)
+    page_form = build_page_form(definition, current, meta.language, answers,
+                                formdata=request.form)
+    action = request.form.get("action", SAVE)
+    page_is_valid = page_form.validate()
+    answers = clean_answers(definition, {**answers, **page_form.answers()})
+    records.save_draft(station.store, station.keys().records, record_id, answers)
+    if action in (NEXT, FINALISE) and not page_is_valid:
+        return _render(meta, definition, current, answers, page_form, status=422)
+    if action == BACK:
+        target = previous_page(definition, answers, page_name) or page_name
+    elif action == NEXT:
+        target = next_page(definition, answers, page_name) or page_name
+    elif action == FINALISE and next_page(definition, answers, page_name) is None:
+        return _finalise(meta, definition, answers)
+    elif action == FINALISE:
+        # The answers on this page opened more pages: it is no longer the last one.
+        target = next_page(definition, answers, page_name) or page_name
+    else:
+        flash(_("Draft saved."))
+        target = page_name
+    return redirect(url_for("interview.page", record_id=record_id, page_name=target))
+
+
+def _finalise(meta: RecordMeta, definition: FormDefinition, answers: dict[str, Any]):
+    broken = first_page_with_errors(definition, answers, meta.language)
+    if broken is not None:
+        flash(_("Some answers need attention before the interview can be finalised."))
+        return redirect(url_for("interview.page", record_id=meta.id, page_name=broken,
+                                check=1))
+    finalise_record(get_station(), meta, definition, answers)
+    flash(_("The interview is finalised and sealed. It can no longer be opened on this "
+            "laptop."))
+    return redirect(url_for("interview.list_interviews"))

@@ -1,0 +1,102 @@
+"""The list of interviews (by status, never answers), starting and deleting one."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from .. import get_station
+from ..store import formstore, records, suppliers
+from ..store.records import DRAFT, FINAL, RecordMeta
+from . import bp
+from .forms import NEW_SUPPLIER, NewInterviewForm, PostOnlyForm
+from .pages import first_page_name, open_draft
+from .start import language_choices, start_interview
+
+
+def _titles() -> dict[tuple[str, str], str]:
+    return {(f.form_id, f.version): f.title for f in formstore.list_forms(get_station().store)}
+
+
+def _supplier_names(metas: list[RecordMeta], records_key: bytes) -> dict[str, str]:
+    station = get_station()
+    names: dict[str, str] = {}
+    for supplier_id in {m.supplier_id for m in metas if m.supplier_id}:
+        try:
+            names[supplier_id] = suppliers.supplier_details(
+                station.store, records_key, supplier_id)["name"]
+        except suppliers.SupplierNotFound:
+            names[supplier_id] = ""
+    return names
+
+
+@bp.get("/interviews")
+def list_interviews():
+    """Interviews by status: questionnaire, supplier, day. No answer is shown here."""
+    station = get_station()
+    keys = station.keys()
+    metas = [m for m in records.list_records(station.store) if m.mode == "interview"]
+    groups = {DRAFT: [m for m in metas if m.status == DRAFT],
+              FINAL: [m for m in metas if m.status == FINAL]}
+    return render_template("interview/list.html", groups=groups, titles=_titles(),
+                           supplier_names=_supplier_names(metas, keys.records),
+                           lock_form=PostOnlyForm(), delete_form=PostOnlyForm())
+
+
+def _fill_new_form(form: NewInterviewForm, records_key: bytes) -> None:
+    station = get_station()
+    form.form_id.choices = [SelectChoice(f.form_id, f.title)
+                            for f in formstore.latest_forms(station.store)]
+    form.language.choices = [SelectChoice(code, name) for code, name in language_choices(station)]
+    known = suppliers.all_suppliers(station.store, records_key)
+    form.supplier.choices = [SelectChoice(s["id"], _supplier_label(s)) for s in known] + [
+        SelectChoice(NEW_SUPPLIER, _("A new supplier"))]
+
+
+def _supplier_label(details: dict[str, str]) -> str:
+    extra = " · ".join(v for v in (details.get("country"), details.get("os_id")) if v)
+    return f"{details['name']} ({extra})" if extra else details["name"]
+
+
+@bp.route("/interviews/new", methods=["GET", "POST"])
+def new_interview():
+    station = get_station()
+    keys = station.keys()
+    form = NewInterviewForm()
+    _fill_new_form(form, keys.records)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            meta, first_page = start_interview(station, keys.records, form)
+        except ValueError as exc:
+            form.supplier.errors = [*form.supplier.errors, str(exc)]
+            status = 400
+        else:
+            return redirect(url_for("interview.page", record_id=meta.id, page_name=first_page))
+    elif request.method == "POST":
+        status = 400
+    return render_template("interview/new.html", form=form,
+                           new_supplier=NEW_SUPPLIER), status
+
+
+@bp.get("/interviews/<record_id>")
+def resume(record_id: str):
+    """Open a draft at its first page that applies."""
+    meta, answers, definition = open_draft(record_id)
+    return redirect(url_for("interview.page", record_id=meta.id,
+                            page_name=first_page_name(definition, answers)))
+
+
+@bp.post("/interviews/<record_id>/delete")
+def delete_interview(record_id: str):
+    station = get_station()
+    station.keys()  # deleting needs an unlocked station like everything else here
+    try:
+        records.delete_draft(station.store, record_id)
+    except records.RecordNotFound:
+        abort(404)
+    except records.NotADraft:
+        abort(409)
+    flash(_("The draft was deleted."))
+    return redirect(url_for("interview.list_interviews"))

@@ -1,0 +1,89 @@
+"""First run, unlock and lock."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import get_station
+from ..keys.keyring import WrongPassphrase
+from ..setup import initialise
+from . import bp
+from .forms import PostOnlyForm, SetupForm, UnlockForm
+from .ratelimit import unlock_limiter
+
+
+def safe_next(default: str) -> str:
+    """Where to go after unlocking: a path on this site only (no open redirect)."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.get("/")
+def home():
+    station = get_station()
+    if not station.initialised:
+        return redirect(url_for("interview.setup"))
+    if not station.unlocked:
+        return redirect(url_for("interview.unlock"))
+    return redirect(url_for("interview.list_interviews"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    station = get_station()
+    if station.initialised:
+        return redirect(url_for("interview.home"))
+    form = SetupForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            initialise(station, form.passphrase.data)
+        except (ValueError, FileExistsError) as exc:
+            form.passphrase.errors = [str(exc)]
+            status = 400
+        else:
+            return redirect(url_for("interview.list_interviews"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("interview/setup.html", form=form), status
+
+
+@bp.route("/unlock", methods=["GET", "POST"])
+def unlock():
+    station = get_station()
+    if not station.initialised:
+        return redirect(url_for("interview.setup"))
+    if station.unlocked and request.method == "GET":
+        return redirect(safe_next(url_for("interview.list_interviews")))
+    form = UnlockForm()
+    limiter = unlock_limiter()
+    status = 200
+    if request.method == "POST" and limiter.blocked():
+        form.passphrase.errors = [_("Too many wrong passphrases. Wait one minute, then try "
+                                    "again.")]
+        return render_template("interview/unlock.html", form=form), 429
+    if form.validate_on_submit():
+        try:
+            station.unlock(form.passphrase.data)
+        except WrongPassphrase:
+            limiter.failed()
+            form.passphrase.errors = [_("Wrong passphrase: the station is still locked. "
+                                        "Check the keyboard language and Caps Lock.")]
+            status = 401
+        else:
+            limiter.succeeded()
+            return redirect(safe_next(url_for("interview.list_interviews")))
+    elif request.method == "POST":
+        status = 400
+    return render_template("interview/unlock.html", form=form), status
+
+
+@bp.post("/lock")
+def lock():
+    form = PostOnlyForm()
+    if form.validate_on_submit():
+        get_station().lock()
+    return redirect(url_for("interview.unlock"))
