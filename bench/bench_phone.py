@@ -1,0 +1,448 @@
+"""Workers' phones: page weight, submissions per second, and time to a usable form on Slow 3G.
+
+(a) bytes: first load of the worker page (language picker HTML with inlined CSS, plus the
+    one script) and the heaviest question page, raw and gzip, per built-in form and
+    language.
+(b) load: completed submissions per second and p50/p99 latency with 32 and 100 concurrent
+    clients on 127.0.0.1, against a bare Flask + SQLite POST endpoint (WAL,
+    synchronous=NORMAL, one insert per request) served by the same server (waitress,
+    8 threads, connection limit 1000) in the same run. An Amplify submission is the final
+    POST of a started response: decrypt the draft, validate, seal to the project key,
+    durable group commit (synchronous=FULL), drop the draft, render the thank-you page.
+    The station is LOCKED while it runs (workers never need the passphrase).
+(c) slow3g: Chromium with DevTools' "Slow 3G" (400 kbit/s, 2 s per request): time from
+    navigation to a usable language picker, and from the tap to the first question page.
+
+    python bench/bench_phone.py [--part bytes|load|slow3g|all] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("AMPLIFY_KDF_LOG2_N", "12")
+
+PASSPHRASE = "benchmark passphrase"
+BENCH_FORM_ID = "bench_one_page"
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def bench_form(path: Path) -> Path:
+    """A one-page form of ten questions (so one POST is one completed submission)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label::English (en)"])
+    survey.append(["begin group", "page1", "Questions"])
+    for i in range(9):
+        survey.append(["select_one yn", f"q{i}", f"Question {i}?"])
+    survey.append(["text", "comment", "Anything else?"])
+    survey.append(["end group", "", ""])
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", "label::English (en)"])
+    for name in ("yes", "no", "dont_know", "prefer_not"):
+        choices.append(["yn", name, name.replace("_", " ").capitalize()])
+    settings = book.create_sheet("settings")
+    settings.append(["form_id", "version", "default_language"])
+    settings.append([BENCH_FORM_ID, "1", "English (en)"])
+    book.save(path)
+    return path
+
+
+def make_home(root: Path) -> tuple[Path, dict[str, str]]:
+    """An initialised home with the bench form; sessions for it and each built-in form."""
+    from survey_app import sessions
+    from survey_app.setup import initialise
+    from survey_app.station import Station
+    from survey_app.store import formstore
+    from survey_app.xlsform import load_xlsform
+
+    home = root / "home"
+    station = Station(home)
+    try:
+        initialise(station, PASSPHRASE)
+        source = bench_form(root / "bench.xlsx")
+        formstore.add_form(station.store, load_xlsform(source), source.read_bytes(), source.name)
+        tokens = {}
+        for stored in formstore.latest_forms(station.store):
+            _session, token = sessions.create_session(
+                station, form_id=stored.form_id, supplier={"name": "Bench factory"},
+                max_responses=1_000_000, hours=6)
+            tokens[stored.form_id] = token
+    finally:
+        station.close()
+    return home, tokens
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(kind: str, target: str, port: int) -> None:
+    """Run in a child process: one WSGI app on waitress, as `amplify serve` runs it."""
+    from waitress import serve as waitress_serve
+
+    if kind == "amplify":
+        from survey_app import create_app
+
+        app = create_app(Path(target))  # locked: workers never need the passphrase
+    else:
+        app = bare_app(Path(target))
+    print("ready", flush=True)
+    waitress_serve(app, host="127.0.0.1", port=port, threads=8, connection_limit=1000,
+                   ident="bench", channel_timeout=120, _quiet=True)
+
+
+def bare_app(path: Path):
+    """The baseline: Flask, one POST endpoint, one SQLite insert per request."""
+    import sqlite3
+
+    from flask import Flask, request
+
+    app = Flask("bare")
+    local = threading.local()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS submissions (id INTEGER PRIMARY KEY, body TEXT)")
+
+    def db() -> sqlite3.Connection:
+        if getattr(local, "conn", None) is None:
+            local.conn = sqlite3.connect(path, timeout=30)
+            local.conn.execute("PRAGMA synchronous=NORMAL")
+        return local.conn
+
+    @app.post("/submit")
+    def submit():
+        conn = db()
+        with conn:
+            conn.execute("INSERT INTO submissions (body) VALUES (?)",
+                         [json.dumps(request.form.to_dict(flat=False))])
+        return "<!doctype html><p>Thank you.</p>"
+
+    return app
+
+
+class Server:
+    def __init__(self, kind: str, target: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, "AMPLIFY_RATE_LIMIT_PER_MINUTE": "100000000"}
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", kind, str(target), str(self.port)],
+            stdout=subprocess.PIPE, env=env, text=True)
+        assert self.process.stdout.readline().strip() == "ready"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+def post(conn: http.client.HTTPConnection, path: str, fields: list[tuple[str, str]],
+         gzip_ok: bool = False) -> tuple[int, bytes]:
+    body = urllib.parse.urlencode(fields)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if gzip_ok:
+        headers["Accept-Encoding"] = "gzip"
+    conn.request("POST", path, body, headers)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def get(port: int, path: str, gzip_ok: bool = False) -> tuple[int, bytes, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, data, dict(response.getheaders())
+
+
+def hidden_fields(html: str, form_id: str) -> list[tuple[str, str]]:
+    start = html.index(f'id="{form_id}"')
+    end = html.index("</form>", start)
+    return HIDDEN.findall(html[start:end])
+
+
+def answers() -> list[tuple[str, str]]:
+    return [(f"q{i}", "yes") for i in range(9)] + [("comment", "fine"), ("go", "next")]
+
+
+# --------------------------------------------------------------------------- (a) bytes
+
+
+def page_bytes(port: int, tokens: dict[str, str]) -> list[dict]:
+    """Per form and language: first load and the heaviest question page, raw and gzip."""
+    from survey_app.setup import builtin_form_files
+    from survey_app.xlsform import load_xlsform
+
+    _status, script, _h = get(port, "/f/static/collect.js")
+    rows = []
+    for path in builtin_form_files():
+        form = load_xlsform(path)
+        token = tokens[form.form_id]
+        _status, picker, _h = get(port, f"/f/{token}")
+        for lang in form.languages:
+            pages = walk_pages(port, token, lang)
+            heaviest = max(pages, key=len)
+            rows.append({
+                "form": form.form_id, "lang": lang,
+                "first_raw": len(picker) + len(script),
+                "first_gzip": gz(picker) + gz(script),
+                "with_first_page_gzip": gz(picker) + gz(script) + gz(pages[0]),
+                "heaviest_page_raw": len(heaviest), "heaviest_page_gzip": gz(heaviest),
+                "pages": len(pages)})
+    return rows
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def walk_pages(port: int, token: str, lang: str) -> list[bytes]:
+    """Every question page a worker answering the first choice everywhere sees."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    _s, picker, _h = get(port, f"/f/{token}")
+    fields = hidden_fields(picker.decode(), "s") + [("lang", lang)]
+    status, html = post(conn, f"/f/{token}/start", fields)
+    pages = []
+    for _ in range(40):
+        text = html.decode()
+        if 'id="f"' not in text:
+            break
+        pages.append(html)
+        status, html = post(conn, f"/f/{token}/page", first_choices(text))
+        assert status in (200, 422), status
+    conn.close()
+    return pages
+
+
+def first_choices(html: str) -> list[tuple[str, str]]:
+    fields = hidden_fields(html, "f")
+    seen: set[str] = set()
+    for name, value in re.findall(r'<input type="(?:radio|checkbox)" name="([^"]+)" '
+                                  r'value="([^"]*)"(?![^>]*disabled)', html):
+        if name not in seen:
+            seen.add(name)
+            fields.append((name, value))
+    for name in re.findall(r'<input id="i-[^"]+" name="([^"]+)" type="number"', html):
+        fields.append((name, "2"))
+    return fields + [("go", "next")]
+
+
+# --------------------------------------------------------------------------- (b) load
+
+
+def start_responses(port: int, token: str, count: int, clients: int) -> list[list]:
+    """Started responses, ready for their final POST (not timed)."""
+    results: list[list] = [None] * count  # type: ignore[list-item]
+    _s, picker, _h = get(port, f"/f/{token}")
+    start_fields = hidden_fields(picker.decode(), "s") + [("lang", "en")]
+
+    def work(worker: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for i in range(worker, count, clients):
+            status, html = post(conn, f"/f/{token}/start", start_fields)
+            assert status == 200, status
+            results[i] = hidden_fields(html.decode(), "f") + answers()
+        conn.close()
+
+    run_clients(clients, work)
+    return results
+
+
+def run_clients(clients: int, work) -> float:
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
+def load_run(port: int, path: str, bodies: list[list], clients: int, check: bytes) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def work(worker: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine = []
+        barrier.wait()
+        for i in range(worker, len(bodies), clients):
+            began = time.perf_counter()
+            try:
+                status, body = post(conn, path, bodies[i])
+                ok = status == 200 and check in body
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            mine.append(time.perf_counter() - began)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    elapsed = run_clients(clients, work)
+    latencies.sort()
+    return {"clients": clients, "requests": len(bodies), "errors": errors[0],
+            "per_second": len(bodies) / elapsed,
+            "p50_ms": statistics.median(latencies) * 1000,
+            "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000}
+
+
+def load(root: Path, tokens: dict[str, str], per_client: int) -> list[dict]:
+    amplify = Server("amplify", root / "home")
+    bare = Server("bare", root / "bare.db")
+    rows = []
+    try:
+        token = tokens[BENCH_FORM_ID]
+        for clients in (32, 100):
+            total = clients * per_client
+            bodies = start_responses(amplify.port, token, total, min(clients, 32))
+            bare_bodies = [answers() for _ in range(total)]
+            load_run(bare.port, "/submit", bare_bodies[:clients], clients, b"Thank")  # warm
+            base = load_run(bare.port, "/submit", bare_bodies, clients, b"Thank")
+            ours = load_run(amplify.port, f"/f/{token}/page", bodies, clients,
+                            b"data-receipt")
+            rows.append({"clients": clients, "bare": base, "amplify": ours,
+                         "throughput_ratio": ours["per_second"] / base["per_second"],
+                         "p99_ratio": ours["p99_ms"] / base["p99_ms"]})
+    finally:
+        amplify.stop()
+        bare.stop()
+    return rows
+
+
+# --------------------------------------------------------------------------- (c) slow 3G
+
+
+SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500 * 1000 / 8 * 0.8,
+           "uploadThroughput": 500 * 1000 / 8 * 0.8}
+
+
+def slow3g(root: Path, tokens: dict[str, str]) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    server = Server("amplify", root / "home")
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("AMPLIFY_CHROMIUM", "/usr/bin/chromium"),
+                headless=True, args=["--no-sandbox", "--disable-gpu"])
+            for form_id in ("amplify_worker", "amplify_representative"):
+                rows.append(slow_visit(browser, f"http://127.0.0.1:{server.port}/f/"
+                                                f"{tokens[form_id]}", form_id))
+            browser.close()
+    finally:
+        server.stop()
+    return rows
+
+
+def slow_visit(browser, url: str, form_id: str) -> dict:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    began = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector("button[name=lang]", state="visible")
+    usable = time.perf_counter() - began
+    page.wait_for_load_state("load")
+    loaded = time.perf_counter() - began
+    began = time.perf_counter()
+    page.click("button[name=lang]")
+    page.wait_for_selector("#f", state="visible")
+    first_page = time.perf_counter() - began
+    context.close()
+    return {"form": form_id, "picker_usable_s": usable, "all_loaded_s": loaded,
+            "tap_to_first_page_s": first_page}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def table(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    keys = list(rows[0])
+    lines = [" | ".join(keys), " | ".join("---" for _ in keys)]
+    for row in rows:
+        lines.append(" | ".join(f"{row[k]:.2f}" if isinstance(row[k], float) else str(row[k])
+                                for k in keys))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--part", choices=("bytes", "load", "slow3g", "all"), default="all")
+    parser.add_argument("--quick", action="store_true", help="fewer submissions per client")
+    parser.add_argument("--serve", nargs=3, metavar=("KIND", "TARGET", "PORT"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], args.serve[1], int(args.serve[2]))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        _home, tokens = make_home(root)
+        if args.part in ("bytes", "all"):
+            server = Server("amplify", root / "home")
+            try:
+                print("(a) first load, bytes (goal: <= 30 KB gzip, aim 10 KB)")
+                print(table(page_bytes(server.port, tokens)))
+            finally:
+                server.stop()
+        if args.part in ("load", "all"):
+            print("\n(b) completed submissions, Amplify vs bare Flask + SQLite")
+            for row in load(root, tokens, 10 if args.quick else 30):
+                print(f"{row['clients']} clients: " + json.dumps(
+                    {k: round(v, 2) if isinstance(v, float) else v for k, v in row.items()
+                     if k.endswith("ratio")}))
+                print(table([{"side": "bare", **row["bare"]},
+                             {"side": "amplify", **row["amplify"]}]))
+        if args.part in ("slow3g", "all"):
+            print("\n(c) Slow 3G (goal: usable <= 3 s)")
+            print(table(slow3g(root, tokens)))
+
+
+if __name__ == "__main__":
+    main()

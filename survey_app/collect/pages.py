@@ -1,0 +1,120 @@
+"""Rendering worker pages: questions of a page, what was posted, the page's own CSP.
+
+The page's CSS is inlined (one request on a slow network: an external stylesheet would
+block the first paint for another round trip) and allowed by its SHA-256 in the
+Content-Security-Policy, so the policy stays without 'unsafe-inline'.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import render_template, url_for
+from werkzeug.datastructures import MultiDict
+
+from ..security import CSP
+from ..xlsform import logic
+from ..xlsform.expressions import references
+from ..xlsform.model import FormDefinition, Page
+from ..xlsform.wtf import page_items
+from .languages import language_info
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+NO_INPUT = ("note", "calculate", "hidden")
+
+
+@cache
+def _css_file() -> str:
+    text = (STATIC / "collect.css").read_text(encoding="utf-8")
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return re.sub(r"\s*\n\s*", "", text).strip()
+
+
+@cache
+def _font_css(font: str) -> str:
+    """A bundled font's @font-face, pointing at the no-store route under /f/static."""
+    path = STATIC / "fonts" / f"{font}.css"
+    if not path.exists():
+        return ""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r'url\("([^"/]+)"\)', lambda m: f'url("/f/static/fonts/{m.group(1)}")', text)
+    return re.sub(r"\s*\n\s*", "", text).strip()
+
+
+def page_style(fonts: list[str | None]) -> str:
+    """The page CSS plus the @font-face of every font the session's languages need.
+
+    One style for every page of a session: a swapped-in page keeps the first page's
+    CSP, so its style must hash the same. Fonts load only where their script appears
+    (unicode-range), so a font a page does not use costs a few bytes of CSS.
+    """
+    names = sorted({f for f in fonts if f})
+    return _css_file() + "".join(_font_css(name) for name in names)
+
+
+@cache
+def csp_for(style: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+    return CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
+
+
+def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[str, Any]:
+    """The answers a page post carries: text NFC-normalised, lists for select_multiple.
+
+    Inputs the page has but the post lacks (an unticked box) are empty answers.
+    """
+    found: dict[str, Any] = {}
+    for name in page.question_names:
+        question = form.questions[name]
+        if question.type in NO_INPUT:
+            continue
+        if question.type == "select_multiple":
+            found[name] = sorted({v for v in data.getlist(name) if v})
+        else:
+            found[name] = unicodedata.normalize("NFC", data.get(name, "")).strip()
+    return found
+
+
+def visible_items(form: FormDefinition, page: Page, lang: str,
+                  answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """page_items, each with ``hidden``: not relevant now and not waiting on this page.
+
+    An input whose relevance depends on another answer on the same page stays visible
+    without scripts (the server decides on Next); a note in that case starts hidden.
+    """
+    relevant = logic.relevant_questions(form, answers)
+    on_page = set(page.question_names)
+    items = page_items(form, page, lang, answers=answers)
+    for item in items:
+        waits_here = bool(item["relevant"] and references(item["relevant"]) & on_page)
+        shown = item["name"] in relevant or (waits_here and item["type"] != "note")
+        item["hidden"] = not shown
+        item["value"] = answers.get(item["name"])
+    return [item for item in items if not (item["hidden"] and not _waits(item, on_page))]
+
+
+def _waits(item: dict[str, Any], on_page: set[str]) -> bool:
+    return bool(item["relevant"] and references(item["relevant"]) & on_page)
+
+
+def render_worker(template: str, status: int = 200, lang: str | None = None,
+                  fonts: list[str | None] | None = None,
+                  **context: Any) -> tuple[str, int, dict[str, str]]:
+    """A worker page with its headers: no-store, own CSP, neutral everything."""
+    info = language_info(lang or "en")
+    style = page_style(fonts or [])
+    html = render_template(template, style=style, html_lang=info["html_lang"],
+                           dir=info["direction"], script_url=url_for("collect.script"),
+                           **context)
+    return html, status, worker_headers(style)
+
+
+def worker_headers(style: str) -> dict[str, str]:
+    return {"Content-Security-Policy": csp_for(style), "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer"}

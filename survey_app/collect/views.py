@@ -1,0 +1,330 @@
+"""Worker phone pages under /f/<token>: pick a language, answer page by page, submit once.
+
+Every transition is a POST that returns the next page's full HTML, so the same pages
+work with scripts (collect.js swaps them in place, retrying while offline) and without.
+The resume token travels in a hidden field, never in a URL, so browser history holds
+only the session's opaque token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+from typing import Any
+
+from flask import current_app, redirect, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from .. import get_station
+from ..finalise import finalise_record
+from ..i18n import set_language
+from ..sessions import OPEN, CollectionSession, find_by_token
+from ..store.records import NotADraft, RecordMeta
+from ..xlsform import logic
+from ..xlsform.expressions import references
+from ..xlsform.model import FormDefinition, Page
+from . import bp, responses
+from .guard import RateLimiter, csrf_ok, csrf_token, limiter_key
+from .languages import language_info
+from .pages import posted_answers, render_worker, visible_items
+from .responses import Draft, Response, ResponseGone, hash_resume
+
+limiter = RateLimiter()
+
+
+class Refused(HTTPException):
+    """A neutral refusal page with a status code (410 gone, 409 conflict, 429, 400)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__()
+        self.code = code
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _open_session(token: str, new_start: bool = False) -> CollectionSession:
+    session = find_by_token(get_station().store, token)
+    if session is None:
+        raise Refused(410)
+    if new_start and session.status() != OPEN:
+        raise Refused(410)
+    if not session.accepts_answers():
+        raise Refused(410)
+    return session
+
+
+def _limit(session: CollectionSession, who: str, factor: int = 1) -> None:
+    per_minute = get_station().settings["rate_limit_per_minute"] * factor
+    if not limiter.allow(limiter_key(session.id, who), per_minute):
+        raise Refused(429)
+
+
+def _response(session: CollectionSession) -> tuple[Response, str]:
+    """The response of the tab that posted, after its CSRF token and rate limit."""
+    resume = request.form.get("r", "")
+    resume_hash = hash_resume(resume)
+    if not csrf_ok(request.form.get("csrf"), session.id, resume_hash):
+        raise Refused(400)
+    _limit(session, resume_hash)
+    try:
+        return responses.find(get_station().store, session, resume), resume
+    except ResponseGone:
+        raise Refused(410) from None
+
+
+def _form(session: CollectionSession) -> FormDefinition:
+    return get_station().form(session.form_id, session.form_version)
+
+
+def _languages(session: CollectionSession, form: FormDefinition) -> list[dict[str, Any]]:
+    return [language_info(code, form) for code in session.languages]
+
+
+def _render(template: str, session: CollectionSession | None, lang: str, status: int = 200,
+            **context: Any):
+    set_language(lang)  # also what the template context reports, without reading the body
+    if "page_config" in context:
+        context["page_config"] = {**context["page_config"], "msg": _messages()}
+    fonts = [language_info(c)["font"] for c in (session.languages if session else ())]
+    return render_worker(template, status, lang=lang, fonts=fonts, **context)
+
+
+def _messages() -> dict[str, str]:
+    return {"offline": _("No connection. Your answers are kept on this phone. "
+                         "Trying again…"),
+            "sending": _("Sending…"), "listen": _("Listen")}
+
+
+def _is_last(form: FormDefinition, page: Page, answers: dict[str, Any]) -> bool:
+    """No page can follow: none is shown now, and none waits on an answer on this page."""
+    if logic.next_page(form, answers, page.name) is not None:
+        return False
+    names = [p.name for p in form.pages]
+    on_page = set(page.question_names)
+    for later in form.pages[names.index(page.name) + 1:]:
+        for name in later.question_names:
+            node = form.questions[name].relevant
+            if node is not None and references(node) & on_page:
+                return False
+    return True
+
+
+def _render_page(session: CollectionSession, token: str, resume: str, draft: Draft,
+                 form: FormDefinition, page_name: str, errors: dict[str, str] | None = None,
+                 status: int = 200):
+    page = form.page(page_name)
+    answers = draft.answers
+    return _render(
+        "collect/page.html", session, draft.language, status, token=token, resume=resume,
+        csrf=csrf_token(session.id, hash_resume(resume)), page=page, instance=draft.instance,
+        items=visible_items(form, page, draft.language, answers), errors=errors or {},
+        last=_is_last(form, page, answers),
+        has_back=logic.previous_page(form, answers, page.name) is not None,
+        form_logic=logic.client_logic(form, page, answers),
+        page_config={"lang": language_info(draft.language)["html_lang"]})
+
+
+def receipt_for(record_id: str) -> str:
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, f"receipt:{record_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+RECEIPT_SLOT = "0000receipt0000"
+_done_pages: dict[tuple[str, tuple[str, ...]], tuple[str, dict[str, str]]] = {}
+
+
+def _done(session: CollectionSession, lang: str, record_id: str):
+    """The thank-you page. It differs only by language and receipt, so it is rendered once
+    per language and session fonts and the receipt is filled in (it is the busiest page)."""
+    receipt = receipt_for(record_id)
+    key = (lang, session.languages)
+    if key not in _done_pages:
+        html, _status, headers = _render("collect/done.html", session, lang,
+                                         receipt=RECEIPT_SLOT, page_config={"done": True})
+        _done_pages[key] = (html, headers)
+    html, headers = _done_pages[key]
+    return html.replace(RECEIPT_SLOT, receipt), 200, {**headers, "X-Receipt": receipt}
+
+
+# --------------------------------------------------------------------------- routes
+
+
+@bp.get("/<token>")
+def entry(token: str):
+    """The language picker (the phone's first load)."""
+    session = _open_session(token, new_start=True)
+    _limit(session, "entry", factor=5)
+    form = _form(session)
+    languages = _languages(session, form)
+    first = session.languages[0]
+    headings = []
+    for info in languages:
+        with force_locale(info["locale"]):
+            text = _("Choose your language")
+        if all(text != h["text"] for h in headings):
+            headings.append({"text": text, "lang": info["html_lang"], "dir": info["direction"]})
+    return _render("collect/start.html", session, first, token=token, languages=languages,
+                   headings=headings, csrf=csrf_token(session.id, "start"),
+                   page_config={"start": True})
+
+
+@bp.post("/<token>/start")
+def start(token: str):
+    session = _open_session(token, new_start=True)
+    if not csrf_ok(request.form.get("csrf"), session.id, "start"):
+        raise Refused(400)
+    _limit(session, "start", factor=5)
+    form = _form(session)
+    lang = request.form.get("lang", "")
+    if lang not in session.languages:
+        lang = session.languages[0]
+    instance = request.form.get("instance", "")
+    if not responses.valid_instance_id(instance):
+        instance = responses.new_instance_id()
+    first = logic.next_page(form, {}, None) or form.pages[0].name
+    draft = Draft(page=first, language=lang, instance=instance)
+    try:
+        resume, _response_ = responses.start(get_station().store, session, draft)
+    except responses.TooManyStarted:
+        raise Refused(410) from None
+    return _render_page(session, token, resume, draft, form, first)
+
+
+@bp.post("/<token>/resume")
+def resume(token: str):
+    """A reload: the tab still holds its resume token (scripts only)."""
+    session = _open_session(token)
+    response, resume_token = _response(session)
+    if response.status != responses.STARTED:
+        raise Refused(410)
+    draft = responses.load_draft(get_station().store, response)
+    return _render_page(session, token, resume_token, draft, _form(session), draft.page)
+
+
+@bp.post("/<token>/page")
+def page(token: str):
+    session = _open_session(token)
+    response, resume_token = _response(session)
+    store = get_station().store
+    with response.lock():
+        response = responses.reload(store, response)
+        form = _form(session)
+        if response.status == responses.SUBMITTED:
+            return _retry(session, response, form)
+        draft = responses.load_draft(store, response)
+        try:
+            page_ = form.page(request.form.get("page", ""))
+        except KeyError:
+            page_ = form.page(draft.page)
+        posted = posted_answers(form, page_, request.form)
+        draft.answers = {k: v for k, v in {**draft.answers, **posted}.items()
+                         if v not in ("", [], None)}
+        if request.form.get("go") == "back":
+            draft.page = logic.previous_page(form, draft.answers, page_.name) or page_.name
+            responses.save_draft(store, response, draft)
+            return _render_page(session, token, resume_token, draft, form, draft.page)
+        errors = logic.page_errors(form, page_, draft.answers, draft.language)
+        following = logic.next_page(form, draft.answers, page_.name)
+        draft.page = page_.name if errors or following is None else following
+        if errors:
+            responses.save_draft(store, response, draft)
+            return _render_page(session, token, resume_token, draft, form, page_.name,
+                                errors, 422)
+        if following is not None:
+            responses.save_draft(store, response, draft)
+            return _render_page(session, token, resume_token, draft, form, following)
+        return _submit(session, token, resume_token, response, draft, form, page_, posted)
+
+
+def _submit(session: CollectionSession, token: str, resume_token: str, response: Response,
+            draft: Draft, form: FormDefinition, page_: Page, posted: dict[str, Any]):
+    """Check every shown page, seal the record, remember how to answer a retry."""
+    station = get_station()
+    relevant = logic.relevant_questions(form, draft.answers)
+    for each in form.pages:
+        if not logic.page_is_shown(form, each, relevant):
+            continue
+        errors = logic.page_errors(form, each, draft.answers, draft.language)
+        if errors:
+            draft.page = each.name
+            responses.save_draft(station.store, response, draft)
+            return _render_page(session, token, resume_token, draft, form, each.name, errors,
+                                422)
+    instance = request.form.get("instance", "")
+    if not responses.valid_instance_id(instance):
+        instance = draft.instance
+    record_id = responses.record_id_for(session.id, instance)
+    if responses.record_claimed_elsewhere(station.store, response, record_id):
+        raise Refused(409)
+    digest = responses.answers_digest(response, instance, {"page": page_.name, **posted})
+    meta = RecordMeta(id=record_id, form_id=form.form_id, form_version=form.version,
+                      project_id=session.project_id, mode="self", language=draft.language,
+                      status="draft", supplier_id=session.supplier_id, session_id=session.id,
+                      day="", seq=0, revision=1)
+    # NotADraft: sealed by an earlier attempt whose reply never reached the phone.
+    with contextlib.suppress(NotADraft):
+        finalise_record(station, meta, form, draft.answers, {})
+    responses.mark_submitted(station.store, response, record_id, digest)
+    return _done(session, draft.language, record_id)
+
+
+def _retry(session: CollectionSession, response: Response, form: FormDefinition):
+    """The same final post again → the same receipt; anything else → 409."""
+    try:
+        page_ = form.page(request.form.get("page", ""))
+    except KeyError:
+        raise Refused(409) from None
+    instance = request.form.get("instance", "")
+    posted = posted_answers(form, page_, request.form)
+    digest = responses.answers_digest(response, instance, {"page": page_.name, **posted})
+    same_record = responses.record_id_for(session.id, instance) == response.record_id
+    if same_record and response.digest and hmac.compare_digest(digest, response.digest):
+        lang = request.form.get("lang") or session.languages[0]
+        return _done(session, lang if lang in session.languages else session.languages[0],
+                     response.record_id or "")
+    raise Refused(409)
+
+
+@bp.post("/<token>/exit")
+def exit_(token: str):
+    """Quick exit: optionally delete the unfinished answers, then a neutral page."""
+    session = find_by_token(get_station().store, token)
+    resume_token = request.form.get("r", "")
+    wanted = session is not None and resume_token and request.form.get("delete")
+    if wanted and csrf_ok(request.form.get("csrf"), session.id, hash_resume(resume_token)):
+        with contextlib.suppress(ResponseGone):
+            response = responses.find(get_station().store, session, resume_token)
+            responses.delete(get_station().store, response)
+    return redirect(url_for("collect.neutral"), 303)
+
+
+@bp.get("/bye")
+def neutral():
+    return _render("collect/neutral.html", None, "en", message=None)
+
+
+@bp.errorhandler(Refused)
+def refused(error: Refused):
+    return _neutral_error(error.code)
+
+
+@bp.errorhandler(413)
+def too_large(_error: Exception):
+    return _neutral_error(413)
+
+
+def _neutral_error(code: int):
+    set_language("en")  # a 413 body must not be read again to find a language
+    messages = {
+        400: _("This page has expired. Scan the code again to start."),
+        409: _("These answers were already sent."),
+        413: _("Too much text on one page. Shorten your answer and try again."),
+        429: _("Too many requests. Wait a moment and try again."),
+    }
+    return _render("collect/neutral.html", None, "en", code, message=messages.get(code))
+

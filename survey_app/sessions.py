@@ -1,0 +1,201 @@
+"""Collection sessions: one form, one supplier, one opaque token that phones answer through.
+
+The token is the only thing in the worker's URL. The station keeps a SHA-256 of it to
+find the session, and a copy encrypted under the ``records`` key so the unlocked
+interpreter can show the QR code again; a locked or seized laptop reveals neither.
+Session rows hold ids, caps, times and counts: never the supplier's name, never answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .keys import aead
+from .station import Station
+from .store import Store, projects, suppliers
+
+OPEN, CLOSED, EXPIRED, FULL = "open", "closed", "expired", "full"
+MAX_HOURS = 24 * 14
+
+
+class SessionError(ValueError):
+    """What the interpreter asked for cannot make a session (the message says why)."""
+
+
+class SessionNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class CollectionSession:
+    id: str
+    form_id: str
+    form_version: str
+    project_id: str
+    supplier_id: str
+    languages: tuple[str, ...]
+    max_responses: int
+    created: float
+    expires: float
+    closed: float | None
+    started: int
+    completed: int
+
+    @classmethod
+    def from_row(cls, row: dict) -> CollectionSession:
+        return cls(id=row["id"], form_id=row["form_id"], form_version=row["form_version"],
+                   project_id=row["project_id"], supplier_id=row["supplier_id"],
+                   languages=tuple(json.loads(row["languages"])),
+                   max_responses=row["max_responses"], created=row["created"],
+                   expires=row["expires"], closed=row["closed"], started=row["started"],
+                   completed=row["completed"])
+
+    def status(self, now: float | None = None) -> str:
+        if self.closed is not None:
+            return CLOSED
+        if (now or time.time()) >= self.expires:
+            return EXPIRED
+        if self.completed >= self.max_responses:
+            return FULL
+        return OPEN
+
+    def accepts_answers(self, now: float | None = None) -> bool:
+        """Open, or full (a worker who already started may still finish)."""
+        return self.status(now) in (OPEN, FULL)
+
+    def counts(self) -> dict[str, int | str]:
+        return {"id": self.id, "started": self.started, "completed": self.completed,
+                "status": self.status()}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _token_aad(session_id: str) -> bytes:
+    return f"session-token:{session_id}".encode()
+
+
+def check_languages(form_languages: list[str], wanted: list[str] | None) -> tuple[str, ...]:
+    """The session's languages: all of the form's, or the chosen ones if the form has them."""
+    available = [code for code in form_languages if code != "default"] or list(form_languages)
+    if not wanted:
+        return tuple(available)
+    missing = [code for code in wanted if code not in form_languages]
+    if missing:
+        raise SessionError(f"languages: the form has no {', '.join(missing)} "
+                           f"(it has {', '.join(available)})")
+    return tuple(dict.fromkeys(wanted))
+
+
+def create_session(station: Station, *, form_id: str, supplier: dict[str, str] | str,
+                   languages: list[str] | None = None, max_responses: int | None = None,
+                   hours: float | None = None) -> tuple[CollectionSession, str]:
+    """Create a session; returns it and its token (shown once here, then kept encrypted).
+
+    ``supplier`` is the details the interpreter typed (a new supplier) or an existing
+    supplier id. Needs the unlocked station: supplier details are encrypted, and a copy
+    is sealed to the form's project so phone submissions need no passphrase.
+    """
+    records_key = station.keys().records
+    form = station.form(form_id)
+    session_languages = check_languages(form.languages, languages)
+    max_responses = station.settings["max_responses"] if max_responses is None else max_responses
+    hours = station.settings["session_hours"] if hours is None else hours
+    if max_responses < 1:
+        raise SessionError("max responses: at least 1")
+    if not 0 < hours <= MAX_HOURS:
+        raise SessionError(f"expires: between a few minutes and {MAX_HOURS} hours")
+    project = projects.project_for_form(station.store, form_id)
+    supplier_id = _supplier_for_session(station, records_key, supplier, project)
+    token = secrets.token_urlsafe(16)
+    now = time.time()
+    row = {
+        "id": uuid.uuid4().hex, "token_hash": hash_token(token), "form_id": form.form_id,
+        "form_version": form.version, "project_id": project.id, "supplier_id": supplier_id,
+        "languages": json.dumps(list(session_languages)), "max_responses": int(max_responses),
+        "created": now, "expires": now + hours * 3600, "closed": None,
+        "started": 0, "completed": 0,
+    }
+    row["token_enc"] = aead.encrypt(records_key, token.encode(), _token_aad(row["id"]))
+    station.store.write(lambda db: db["collect_sessions"].insert(row))
+    return CollectionSession.from_row(row), token
+
+
+def _supplier_for_session(station: Station, records_key: bytes, supplier: dict[str, str] | str,
+                          project: projects.Project) -> str:
+    if isinstance(supplier, str):
+        details = suppliers.supplier_details(station.store, records_key, supplier)
+        supplier_id = supplier
+    else:
+        details = suppliers.clean_details(**supplier)
+        supplier_id = suppliers.create_supplier(station.store, records_key, details)
+    suppliers.seal_for_project(station.store, station.sealer, supplier_id, project.id,
+                               project.public_key, details)
+    return supplier_id
+
+
+def list_sessions(store: Store) -> list[CollectionSession]:
+    rows = store.read()["collect_sessions"].rows_where(order_by="created desc")
+    return [CollectionSession.from_row(row) for row in rows]
+
+
+def get_session(store: Store, session_id: str) -> CollectionSession:
+    rows = list(store.read()["collect_sessions"].rows_where("id = ?", [session_id]))
+    if not rows:
+        raise SessionNotFound(f"no collection session {session_id!r}")
+    return CollectionSession.from_row(rows[0])
+
+
+def find_by_token(store: Store, token: str) -> CollectionSession | None:
+    if not token or len(token) > 64:
+        return None
+    rows = list(store.read()["collect_sessions"].rows_where("token_hash = ?",
+                                                            [hash_token(token)]))
+    return CollectionSession.from_row(rows[0]) if rows else None
+
+
+def session_token(station: Station, session_id: str) -> str:
+    """The token of a session, for showing its URL again (needs the unlocked station)."""
+    row = station.store.read()["collect_sessions"].get(session_id)
+    return aead.decrypt(station.keys().records, row["token_enc"],
+                        _token_aad(session_id)).decode()
+
+
+def close_session(store: Store, session_id: str) -> CollectionSession:
+    """Close a session now and erase its unfinished answers (they can never be finished)."""
+    get_session(store, session_id)
+
+    def job(db: sqlite_utils.Database) -> None:
+        db.execute("UPDATE collect_sessions SET closed = coalesce(closed, ?) WHERE id = ?",
+                   [time.time(), session_id])
+        _purge_responses(db, session_id)
+
+    store.write(job)
+    return get_session(store, session_id)
+
+
+def purge_finished_sessions(store: Store, now: float | None = None) -> int:
+    """Erase response rows (drafts, submit receipts) of closed and expired sessions."""
+    now = now or time.time()
+
+    def job(db: sqlite_utils.Database) -> int:
+        ids = [r[0] for r in db.execute(
+            "SELECT id FROM collect_sessions WHERE (closed IS NOT NULL OR expires <= ?) AND "
+            "id IN (SELECT DISTINCT session_id FROM collect_responses)", [now]).fetchall()]
+        for session_id in ids:
+            _purge_responses(db, session_id)
+        return len(ids)
+
+    return store.write(job)
+
+
+def _purge_responses(db: sqlite_utils.Database, session_id: str) -> None:
+    db.execute("DELETE FROM collect_responses WHERE session_id = ?", [session_id])

@@ -1,0 +1,185 @@
+/* Worker pages. Served as one bundle after logic.js (see collect/assets.py), which gives
+   `amplifyLogic` (the relevance evaluator) or null. Without this file every page still
+   works as plain form posts. What it adds:
+   - each page is sent with fetch; offline, the page stays as typed and is retried with
+     backoff (1 s, 2 s, 4 s ... 10 s), with a message in the page's language;
+   - the reply (the next page's full HTML) is swapped in place: one history entry;
+   - the resume token lives in this tab's sessionStorage only, so a reload continues;
+   - quick exit wipes storage, asks the laptop to delete (if ticked), location.replace;
+   - read-aloud with the phone's own voices, shown only when one speaks the language. */
+var doc = document, KEY = "amplify", BYE = "/f/bye", busy = false, lastButton = null;
+
+function $(selector) { return doc.querySelector(selector); }
+function config() { var c = $("#cfg"); return c ? JSON.parse(c.textContent) : {}; }
+function messages() { return config().msg || {}; }
+function wipe() {
+  try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* storage disabled */ }
+}
+function remember() {
+  var r = $("#f [name=r]"), c = $("#f [name=csrf]");
+  if (r && c) {
+    sessionStorage.setItem(KEY, JSON.stringify({ p: location.pathname, r: r.value, c: c.value }));
+  }
+}
+function say(text) { var s = $("#st"); if (s) { s.textContent = text || ""; s.hidden = !text; } }
+function randomId() {
+  var bytes = new Uint8Array(16);
+  (window.crypto || window.msCrypto).getRandomValues(bytes);
+  return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+}
+
+function swap(html) {
+  var parsed = new DOMParser().parseFromString(html, "text/html");
+  doc.documentElement.lang = parsed.documentElement.lang;
+  doc.documentElement.dir = parsed.documentElement.dir;
+  doc.title = parsed.title;
+  doc.body.replaceWith(doc.adoptNode(parsed.body));
+  window.scrollTo(0, 0);
+  settle();
+}
+
+function send(form, button) {
+  if (busy) return;
+  busy = true;
+  var tries = 0;
+  function attempt() {
+    var body = new URLSearchParams(new FormData(form));
+    if (button && button.name) body.append(button.name, button.value);
+    fetch(form.action, { method: "POST", body: body, credentials: "omit", cache: "no-store" })
+      .then(function (res) {
+        if (res.status === 429 || res.status >= 500) throw new Error("retry");
+        return res.text();
+      })
+      .then(function (html) { busy = false; swap(html); }, function () {
+        tries += 1;
+        say(messages().offline);
+        setTimeout(attempt, Math.min(10000, 1000 * Math.pow(2, tries - 1)));
+      });
+  }
+  attempt();
+}
+
+function quickExit(form) {
+  wipe();
+  var ticked = form.querySelector("[name=delete]:checked");
+  if (ticked && form.method === "post") {
+    var body = new URLSearchParams(new FormData(form));
+    try {
+      if (!(navigator.sendBeacon && navigator.sendBeacon(form.action, body))) {
+        fetch(form.action, { method: "POST", body: body, keepalive: true, credentials: "omit" });
+      }
+    } catch (e) { /* offline: the draft stays unreadable without this tab's token */ }
+  }
+  location.replace(BYE);
+}
+
+function truthy(v) {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "number") return !isNaN(v) && v !== 0;
+  if (Array.isArray(v)) return v.length > 0;
+  return amplifyLogic.str(v) !== "";
+}
+function valueOf(form, name) {
+  var list = [], value = "", multi = false;
+  form.querySelectorAll("[name='" + name + "']").forEach(function (el) {
+    if (el.disabled) return;
+    if (el.type === "checkbox" || el.type === "radio") {
+      multi = multi || el.type === "checkbox";
+      if (el.checked) { list.push(el.value); value = el.value; }
+    } else { value = el.value; }
+  });
+  return multi ? list : value;
+}
+function relevance(form, logic) {
+  for (var pass = 0; pass < 10; pass++) {
+    var answers = Object.assign({}, logic.values || {}), changed = false, name;
+    form.querySelectorAll("[data-q] [name]").forEach(function (el) {
+      var v = valueOf(form, el.name);
+      if (v !== "" && v.length !== 0) answers[el.name] = v;
+    });
+    for (name in logic.calculate || {}) {
+      answers[name] = amplifyLogic.str(amplifyLogic.evaluate(logic.calculate[name], answers));
+    }
+    for (name in logic.relevant || {}) {
+      var show = truthy(amplifyLogic.evaluate(logic.relevant[name], answers, answers[name]));
+      form.querySelectorAll("[data-q='" + name + "']").forEach(function (box) {
+        if (box.hidden !== show) return;
+        changed = true;
+        box.hidden = !show;
+        box.querySelectorAll("input,textarea").forEach(function (i) { i.disabled = !show; });
+      });
+    }
+    if (!changed) return;
+  }
+}
+function startRelevance() {
+  var data = $("#form-logic"), form = $("#f");
+  if (!amplifyLogic || !data || !form) return;
+  var logic = JSON.parse(data.textContent), run = function () { relevance(form, logic); };
+  form.addEventListener("change", run);
+  form.addEventListener("input", run);
+  run();
+}
+
+function language() { return (doc.documentElement.lang || "").toLowerCase().split("-")[0]; }
+function voiceFor(lang) {
+  var synth = window.speechSynthesis;
+  if (!synth || !lang) return null;
+  return synth.getVoices().filter(function (v) {
+    return v.localService !== false && v.lang.toLowerCase().replace("_", "-").split("-")[0] === lang;
+  })[0] || null;
+}
+function showListen() {
+  var ok = !!voiceFor(language());
+  doc.querySelectorAll(".say").forEach(function (b) { b.hidden = !ok; });
+}
+function readAloud(button) {
+  var box = button.closest(".q"), voice = voiceFor(language());
+  if (!box || !voice) return;
+  var parts = [];
+  box.querySelectorAll("legend,label,.h,.note").forEach(function (n) { parts.push(n.textContent.trim()); });
+  var utterance = new SpeechSynthesisUtterance(parts.join(". "));
+  utterance.voice = voice;
+  utterance.lang = voice.lang;
+  speechSynthesis.cancel();
+  speechSynthesis.speak(utterance);
+}
+
+function settle() {
+  var c = config();
+  if (c.done || $("#neutral")) wipe(); else remember();
+  startRelevance();
+  showListen();
+  var err = $(".err");
+  if (err) { err.tabIndex = -1; err.focus(); }
+}
+
+function resumeIfReloaded() {
+  var saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(KEY)); } catch (e) { saved = null; }
+  if (!$("#s") || !saved || saved.p !== location.pathname) return false;
+  doc.body.hidden = true;
+  var body = new URLSearchParams({ r: saved.r, csrf: saved.c });
+  fetch(location.pathname + "/resume", { method: "POST", body: body, credentials: "omit", cache: "no-store" })
+    .then(function (res) { return res.text(); })
+    .then(swap, function () { doc.body.hidden = false; });
+  return true;
+}
+
+doc.addEventListener("click", function (ev) {
+  var button = ev.target.closest ? ev.target.closest("button") : null;
+  if (!button) return;
+  if (button.classList.contains("say")) { readAloud(button); return; }
+  lastButton = button;
+});
+doc.addEventListener("submit", function (ev) {
+  var form = ev.target, button = ev.submitter || lastButton;
+  if (form.id === "x") { ev.preventDefault(); quickExit(form); return; }
+  if (form.id !== "f" && form.id !== "s") return;
+  ev.preventDefault();
+  var instance = form.querySelector("[name=instance]");
+  if (form.id === "s" && instance && !instance.value) instance.value = randomId();
+  send(form, button);
+});
+if (window.speechSynthesis) speechSynthesis.onvoiceschanged = showListen;
+if (!resumeIfReloaded()) settle();

@@ -1,0 +1,149 @@
+"""A scripted client over real HTTP: walks every page of each built-in form filling the
+HTML inputs by name (it knows nothing of the forms), submits, then resubmits."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+import pytest
+
+from survey_app import sessions
+from survey_app.setup import builtin_form_files
+from survey_app.store import records
+from survey_app.xlsform import load_xlsform
+
+CANARY = "zqxcanary"
+SAMPLE_VALUES = {"number": "3", "date": "2020-01-31", "time": "10:30",
+                 "datetime-local": "2020-01-31T10:30"}
+
+
+class FormParser(HTMLParser):
+    """The forms of a page: action, hidden fields, inputs by name, submit buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, dict] = {}
+        self._form: dict | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"action": a.get("action", ""), "fields": [], "buttons": [],
+                          "method": a.get("method", "get")}
+            self.forms[a.get("id", str(len(self.forms)))] = self._form
+        elif self._form is not None and tag in ("input", "textarea"):
+            field = {"tag": tag, "type": a.get("type", "text"), "name": a.get("name"),
+                     "value": a.get("value", ""), "disabled": "disabled" in a,
+                     "checked": "checked" in a}
+            if field["name"]:
+                self._form["fields"].append(field)
+        elif self._form is not None and tag == "button" and a.get("type", "submit") == "submit":
+            self._form["buttons"].append((a.get("name"), a.get("value", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+
+
+def parse(html: str) -> dict[str, dict]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.forms
+
+
+def fill(form: dict) -> list[tuple[str, str]]:
+    """Every enabled input answered: the first choice, or some text with the canary."""
+    data: list[tuple[str, str]] = []
+    chosen: set[str] = set()
+    for field in form["fields"]:
+        if field["disabled"]:
+            continue
+        kind, name = field["type"], field["name"]
+        if kind == "hidden":
+            data.append((name, field["value"]))
+        elif kind in ("radio", "checkbox"):
+            if name not in chosen:
+                chosen.add(name)
+                data.append((name, field["value"]))
+        elif kind in SAMPLE_VALUES:
+            data.append((name, SAMPLE_VALUES[kind]))
+        elif kind in ("text", "textarea") or field["tag"] == "textarea":
+            data.append((name, f"{CANARY} {name}"))
+    return data
+
+
+class Client:
+    """A cookie-remembering HTTP client (to prove there is no cookie to remember)."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, url: str, data: list | None = None) -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(url, body, timeout=30) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+
+def absolute(base: str, action: str) -> str:
+    return urllib.parse.urljoin(base, action)
+
+
+def walk(client: Client, url: str, language: str | None = None) -> tuple[list, str, int]:
+    """Start, answer every page, submit. Returns the last post, its URL and page count."""
+    status, html, headers = client.request(url)
+    assert status == 200
+    assert "Set-Cookie" not in headers
+    start = parse(html)["s"]
+    lang = language or start["buttons"][0][1]
+    data = [(f["name"], f["value"]) for f in start["fields"] if f["type"] == "hidden"]
+    status, html, headers = client.request(absolute(url, start["action"]), data + [("lang", lang)])
+    pages = 0
+    last: list = []
+    last_url = ""
+    while True:
+        assert status == 200, html
+        assert "Set-Cookie" not in headers
+        forms = parse(html)
+        if "f" not in forms:
+            return last, last_url, pages
+        page = forms["f"]
+        last, last_url = fill(page) + [("go", "next")], absolute(url, page["action"])
+        pages += 1
+        assert pages < 40
+        status, html, headers = client.request(last_url, last)
+
+
+@pytest.mark.parametrize("path", builtin_form_files(), ids=lambda p: p.stem)
+def test_scripted_client_walks_every_page_and_resubmits(app, live_server, path):
+    station = app.extensions["amplify"]
+    form_id = load_xlsform(path).form_id
+    session, token = sessions.create_session(station, form_id=form_id,
+                                             supplier={"name": "Factory A", "country": "KH"})
+    url = f"{live_server.url}/f/{token}"
+    client = Client()
+    last, last_url, pages = walk(client, url)
+    assert pages >= 2
+    finals = records.list_records(station.store, records.FINAL)
+    assert len(finals) == 1 and finals[0].session_id == session.id
+    assert finals[0].mode == "self"
+
+    status, html, headers = client.request(last_url, last)  # the same submit again
+    assert status == 200 and "data-receipt" in html
+    assert len(records.list_records(station.store, records.FINAL)) == 1
+
+    changed = [(k, v + " changed" if CANARY in v else v) for k, v in last]
+    if changed != last:
+        status, _html, _headers = client.request(last_url, changed)
+        assert status == 409
+    assert len(records.list_records(station.store, records.FINAL)) == 1
+    assert not list(client.jar)
+    assert sessions.get_session(station.store, session.id).completed == 1
