@@ -75,8 +75,15 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.close()
-        self.thread.join(timeout=5)
+        # Empty the loop's map and wake it: the loop ends by itself, then sockets close.
+        # (Closing sockets under a running select() fails with EBADF in the thread.)
+        channels = dict(self.server._map)
+        self.server._map.clear()
+        self.server.pull_trigger()
+        self.thread.join(timeout=10)
+        for channel in channels.values():
+            channel.close()
+        self.server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
