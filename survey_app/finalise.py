@@ -14,6 +14,7 @@ from sync.anonymise import anonymise
 from .station import Station
 from .store import projects, records
 from .store.records import Finalisation, RecordMeta
+from .text import normalise_answers
 from .xlsform.logic import clean_answers
 from .xlsform.model import FormDefinition
 
@@ -26,6 +27,8 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     instance names the interpreter listed for the session, to scrub from free text).
     """
     project = projects.get_project(station.store, meta.project_id)
+    # NFC everywhere; Burmese typed in Zawgyi is stored as Unicode, with a flag.
+    answers, text_flags = normalise_answers(answers, meta.language)
     cleaned = clean_answers(form, answers)
     result = anonymise(form, cleaned, project, mode=meta.mode, context=context or {})
     vault_key = station.keys().vault if result.identifying and meta.mode == "interview" else None
@@ -33,5 +36,6 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
         result.identifying.clear()
     item = Finalisation(meta=meta, answers={**result.kept, **result.identifying},
                         identifying=frozenset(result.identifying),
-                        project_public=project.public_key)
+                        project_public=project.public_key,
+                        text_flags={n: f for n, f in text_flags.items() if n in result.kept})
     return records.finalise(station.store, station.sealer, item, vault_key)

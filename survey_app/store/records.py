@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -181,11 +181,14 @@ class Finalisation:
     answers: dict[str, Any]
     identifying: frozenset[str]
     project_public: bytes
+    text_flags: dict[str, list[str]] = field(default_factory=dict)  # e.g. zawgyi_converted
 
 
-def sealed_payload(meta: RecordMeta, answers: dict[str, Any]) -> dict[str, Any]:
+def sealed_payload(meta: RecordMeta, answers: dict[str, Any],
+                   text_flags: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """The document a project key holder reads: answers and minimal metadata."""
     return {
+        "text_flags": text_flags or {},
         "record_id": meta.id, "form_id": meta.form_id, "form_version": meta.form_version,
         "language": meta.language, "mode": meta.mode, "supplier_id": meta.supplier_id,
         "session_id": meta.session_id, "day": meta.day, "revision": meta.revision,
@@ -209,7 +212,7 @@ def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
     vault_blob = aead.encrypt(vault_key, encode(vaulted), _vault_aad(meta.id)) if vaulted else None
     meta.status, meta.day = FINAL, meta.day or today()
     batch = sealer.current(item.project_public)
-    sealed = batch.seal(meta.id, encode(sealed_payload(meta, kept)))
+    sealed = batch.seal(meta.id, encode(sealed_payload(meta, kept, item.text_flags)))
     meta.batch_id = batch.batch_id
 
     def job(db: sqlite_utils.Database) -> RecordMeta:
