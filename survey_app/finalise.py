@@ -27,10 +27,15 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     instance names the interpreter listed for the session, to scrub from free text).
     """
     project = projects.get_project(station.store, meta.project_id)
+    context = dict(context or {})
+    if meta.mode == "interview" and project.kind == projects.BRAND:
+        # Representatives linked across rounds get a keyed pseudonym, never their identity.
+        context.setdefault("pseudonym_key",
+                           projects.pseudonym_key(station.keys().extra, project.id))
     # NFC everywhere; Burmese typed in Zawgyi is stored as Unicode, with a flag.
     answers, text_flags = normalise_answers(answers, meta.language)
     cleaned = clean_answers(form, answers)
-    result = anonymise(form, cleaned, project, mode=meta.mode, context=context or {})
+    result = anonymise(form, cleaned, project, mode=meta.mode, context=context)
     vault_key = station.keys().vault if result.identifying and meta.mode == "interview" else None
     if meta.mode != "interview":
         result.identifying.clear()

@@ -1,0 +1,304 @@
+"""Merging a bundle: verify → decrypt → validate → upsert, all in one transaction.
+
+The bundle is read once, as a stream: the envelope is decrypted chunk by chunk, the
+header is checked (trusted station, known project) before any work, each seal batch
+costs one X25519 agreement, each record one AES-GCM open and one JSON parse, and rows
+go to SQLite in groups with ``executemany``. The station's signature over the
+transcript of every frame is checked at the end, and only then is the transaction
+committed. Any failure rolls everything back: the dataset is as it was.
+
+Upsert by record id: a record not seen before is inserted; a higher revision replaces
+the stored one (its answers are replaced as a whole); the same or a lower revision
+changes nothing, so merging a bundle twice, or bundles out of order, gives the same
+dataset. A record id already stored from another station is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from survey_app.keys.aead import DecryptionError
+from survey_app.keys.identity import fingerprint
+from survey_app.keys.seal import batch_id_for, open_batch_key, unseal
+
+from .. import frames as fr
+from ..bundle import BUNDLE_FORMAT
+from ..envelope import EnvelopeError, decrypt_chunks
+from ..projectfile import unb64
+from ..stationid import station_id_for
+from . import dataset, ledger
+from .keys import CentralKeys
+from .validate import FormRules, Refusal, load_rules
+
+FLUSH_RECORDS = 500
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BundleRefused(Exception):
+    """A bundle was refused as a whole; the dataset is unchanged."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: refused: {reason}")
+        self.file, self.reason = file, reason
+
+
+@dataclass
+class MergeResult:
+    file: str
+    bundle_id: str = ""
+    project_id: str = ""
+    station_id: str = ""
+    day: str = ""
+    records: int = 0
+    suppliers: int = 0
+    new: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    sha256: str = ""
+
+
+class _CountingReader:
+    """Hash the raw file while it is read, and report progress in bytes."""
+
+    def __init__(self, raw: BinaryIO, progress: Callable[[int], None] | None) -> None:
+        self._raw, self._progress = raw, progress
+        self.sha256 = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.sha256.update(data)
+        if self._progress and data:
+            self._progress(len(data))
+        return data
+
+
+def merge_bundle(home: Path, central_keys: CentralKeys, path: Path, *, dry_run: bool = False,
+                 progress: Callable[[int], None] | None = None) -> MergeResult:
+    """Merge one bundle file, or raise BundleRefused (and record the refusal)."""
+    try:
+        with open(path, "rb") as raw:
+            reader = _CountingReader(raw, progress)
+            return _Merge(home, central_keys, reader, MergeResult(path.name, dry_run=dry_run)).run()
+    except (ValueError, KeyError, TypeError, IndexError, DecryptionError, OSError,
+            sqlite3.IntegrityError) as exc:
+        reason = _reason(exc)
+        if not dry_run:
+            ledger.record_refusal(home, path, reason)
+        raise BundleRefused(str(path), reason) from None
+
+
+class _Merge:
+    def __init__(self, home: Path, central_keys: CentralKeys, reader: _CountingReader,
+                 result: MergeResult) -> None:
+        self.home, self.keys, self.reader, self.result = home, central_keys, reader, result
+        self.batches: list[tuple[str, bytes]] = []
+        self.pending: list[tuple[tuple, list[tuple]]] = []
+        self.counts = {"batches": 0, "suppliers": 0, "records": 0}
+        self.station_public = b""
+        self.rules: dict[tuple[str, str], FormRules] = {}
+        self.trailer_seen = False
+        self.next_key: int | None = None
+
+    def run(self) -> MergeResult:
+        frames = fr.FrameReader(decrypt_chunks(self.reader, self.keys.encryption))
+        first = frames.next()
+        if first is None or first[0] != fr.HEADER:
+            raise Refusal("the bundle has no header")
+        conn = dataset.connect(dataset.dataset_path(self.home))
+        try:
+            self._check_header(conn, first[1])
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._body(conn, frames)
+                self._finish(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+        return self.result
+
+    def _check_header(self, conn: sqlite3.Connection, payload: bytes) -> None:
+        try:
+            header = json.loads(payload)
+            if header.get("format") != BUNDLE_FORMAT:
+                raise Refusal(f"unknown bundle format {header.get('format')!r}")
+            self.station_public = unb64(header["station_public"])
+            bundle_id, project_id, day = header["bundle_id"], header["project_id"], header["day"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise Refusal("the bundle header is malformed") from None
+        if not DAY.match(str(day)) or not re.fullmatch(r"[0-9a-f]{32}", str(bundle_id)):
+            raise Refusal("the bundle header is malformed (day or bundle id)")
+        station_id = station_id_for(self.station_public)
+        row = conn.execute("SELECT revoked_day, fingerprint FROM stations WHERE id = ?",
+                           [station_id]).fetchone()
+        if row is None or row[0] is not None:
+            state = "unknown" if row is None else "revoked"
+            raise Refusal(f"{state} station {station_id} (fingerprint "
+                          f"{fingerprint(self.station_public)}): check it with the "
+                          "interpreter, then `amplify central trust`")
+        project = conn.execute("SELECT document FROM projects WHERE id = ?",
+                               [project_id]).fetchone()
+        if project is None:
+            raise Refusal(f"project {project_id!r} is not a project of this central home")
+        self.project_document = json.loads(project[0])
+        self.rules = load_rules(conn, self.project_document)
+        self.result.bundle_id, self.result.project_id = bundle_id, project_id
+        self.result.station_id, self.result.day = station_id, day
+
+    def _body(self, conn: sqlite3.Connection, frames: fr.FrameReader) -> None:
+        handlers = {fr.BATCH: self._batch, fr.SUPPLIER: lambda p: self._supplier(conn, p),
+                    fr.RECORD: lambda p: self._record(conn, p)}
+        for kind, payload in iter(frames.next, None):
+            if self.trailer_seen:
+                if kind != fr.PADDING:
+                    raise Refusal("data after the signed trailer")
+                continue
+            if kind == fr.TRAILER:
+                self._flush(conn)
+                self._trailer(payload, frames.transcript.hexdigest())
+            elif kind in handlers:
+                handlers[kind](payload)
+            else:
+                raise Refusal(f"unexpected frame {kind!r}")
+        if not self.trailer_seen:
+            raise Refusal("the bundle is cut short: no signed trailer")
+
+    def _batch(self, payload: bytes) -> None:
+        data = json.loads(payload)
+        ephemeral = unb64(data["ephemeral_public"])
+        if batch_id_for(ephemeral) != data["id"]:
+            raise Refusal("a seal batch id does not match its key")
+        private = self.keys.encryption.private_bytes_raw()
+        self.batches.append((data["id"], open_batch_key(private, ephemeral)))
+        self.counts["batches"] += 1
+
+    def _open(self, entry: fr.Entry, sealed_id: str) -> dict[str, Any]:
+        if entry.batch_index >= len(self.batches):
+            raise Refusal(f"{sealed_id} names a seal batch the bundle does not carry")
+        batch_id, key = self.batches[entry.batch_index]
+        return json.loads(unseal(key, batch_id, sealed_id, entry.blob))
+
+    def _supplier(self, conn: sqlite3.Connection, payload: bytes) -> None:
+        entry = fr.parse_entry(payload)
+        details = self._open(entry, f"supplier:{entry.item_id}")
+        if details.get("id") != entry.item_id:
+            raise Refusal(f"supplier {entry.item_id}: sealed content names another supplier")
+        owner = conn.execute("SELECT station_id FROM suppliers WHERE id = ?",
+                             [entry.item_id]).fetchone()
+        if owner is not None and owner[0] != self.result.station_id:
+            raise Refusal(f"supplier {entry.item_id} was sent by another station")
+        values = [str(details.get(k) or "")[:200] for k in ("name", "country", "os_id")]
+        conn.execute(
+            "INSERT INTO suppliers (id, project_id, name, country, os_id, station_id, first_day) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+            "country = excluded.country, os_id = excluded.os_id WHERE (name, country, os_id) "
+            "IS NOT (excluded.name, excluded.country, excluded.os_id)",
+            [entry.item_id, self.result.project_id, *values, self.result.station_id,
+             self.result.day])
+        self.counts["suppliers"] += 1
+
+    def _record(self, conn: sqlite3.Connection, payload: bytes) -> None:
+        entry = fr.parse_entry(payload)
+        document = self._open(entry, entry.item_id)
+        if document.get("record_id") != entry.item_id or \
+                int(document.get("revision") or 0) != entry.revision:
+            raise Refusal(f"record {entry.item_id}: sealed content does not match the manifest")
+        key = (str(document.get("form_id")), str(document.get("form_version")))
+        rules = self.rules.get(key)
+        if rules is None:
+            raise Refusal(f"record {entry.item_id}: form {key[0]!r} version {key[1]!r} is not "
+                          f"part of project {self.result.project_id}")
+        answers, pseudonym = rules.answers(entry.item_id, document.get("answers"))
+        response = rules.response_row(entry.item_id, document, self.result, pseudonym)
+        self.pending.append((response, answers))
+        self.counts["records"] += 1
+        if len(self.pending) >= FLUSH_RECORDS:
+            self._flush(conn)
+
+    def _flush(self, conn: sqlite3.Connection) -> None:
+        if not self.pending:
+            return
+        ids = [response[0] for response, _ in self.pending]
+        marks = ",".join("?" * len(ids))
+        existing = {row[0]: row[1:] for row in conn.execute(
+            f"SELECT id, key, revision, station_id FROM responses WHERE id IN ({marks})", ids)}
+        if self.next_key is None:
+            self.next_key = conn.execute("SELECT coalesce(max(key), 0) + 1 FROM responses"
+                                         ).fetchone()[0]
+        responses, answers, replaced = [], [], []
+        for response, pairs in self.pending:
+            old = existing.get(response[0])
+            if old is not None and old[2] != self.result.station_id:
+                raise Refusal(f"record {response[0]} was sent by another station")
+            if old is None:
+                key, self.next_key = self.next_key, self.next_key + 1
+                self.result.new += 1
+            elif response[8] > old[1]:
+                key = old[0]
+                replaced.append((key,))
+                self.result.replaced += 1
+            else:
+                self.result.unchanged += 1
+                continue
+            responses.append((key, *response))
+            answers.extend((key, name, value) for name, value in pairs)
+        if replaced:
+            conn.executemany("DELETE FROM answers WHERE response = ?", replaced)
+            conn.executemany("DELETE FROM responses WHERE key = ?", replaced)
+        conn.executemany(f"INSERT INTO responses VALUES ({','.join('?' * 13)})", responses)
+        conn.executemany("INSERT INTO answers VALUES (?, ?, ?)", answers)
+        self.pending.clear()
+
+    def _trailer(self, payload: bytes, transcript: str) -> None:
+        signature, body = payload[:64], payload[64:]
+        try:
+            Ed25519PublicKey.from_public_bytes(self.station_public).verify(
+                signature, fr.SIGNATURE_DOMAIN + body)
+        except InvalidSignature:
+            raise Refusal("the station's signature does not match the bundle") from None
+        trailer = json.loads(body)
+        if trailer.get("transcript") != transcript:
+            raise Refusal("the bundle's content does not match its signed manifest")
+        if trailer.get("counts") != self.counts:
+            raise Refusal(f"the manifest counts {trailer.get('counts')} but the bundle "
+                          f"holds {self.counts}")
+        self.trailer_seen = True
+
+    def _finish(self, conn: sqlite3.Connection) -> None:
+        result = self.result
+        result.records, result.suppliers = self.counts["records"], self.counts["suppliers"]
+        result.sha256 = self.reader.sha256.hexdigest()
+        if result.dry_run:
+            conn.execute("ROLLBACK")
+            return
+        conn.execute(
+            "INSERT OR IGNORE INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [result.bundle_id, result.project_id, result.station_id, result.day,
+             ledger.today(), result.records, result.suppliers, result.new, result.replaced,
+             result.unchanged, result.sha256])
+        conn.execute("COMMIT")
+
+
+def _reason(exc: Exception) -> str:
+    """A message for people; never any decrypted content."""
+    if isinstance(exc, (Refusal, EnvelopeError, fr.FrameError)):
+        return str(exc)
+    if isinstance(exc, DecryptionError):
+        return "a sealed record failed authentication (changed, or sealed to another key)"
+    if isinstance(exc, OSError):
+        return f"cannot read the file ({exc.strerror or exc})"
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "the bundle carries the same record twice"
+    return f"malformed content inside the bundle ({type(exc).__name__})"

@@ -1,0 +1,138 @@
+"""Checking a decrypted record against the form version it names, before it is stored.
+
+A record that does not fit its form (unknown question, a choice the list does not
+have, an identifying answer, free text the project does not export, a quasi-identifier
+that is not a band) refuses the whole bundle: a station that sends it is out of date
+or out of order, and the brand should hear about it rather than store it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from survey_app.xlsform.model import FormDefinition
+
+PSEUDONYM = "_pseudonym"
+MODES = frozenset({"interview", "self"})
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+NUMERIC = frozenset({"integer", "decimal"})
+SELECTS = frozenset({"select_one", "select_multiple"})
+
+
+class Refusal(ValueError):
+    """Why a bundle is refused, in words for the brand's staff."""
+
+
+@dataclass(frozen=True)
+class QuestionRule:
+    type: str
+    choices: frozenset[str] | None
+    sensitivity: str
+
+
+class FormRules:
+    """What a record of one form version may contain."""
+
+    def __init__(self, form: FormDefinition, free_text: bool) -> None:
+        self.form_id, self.version, self.free_text = form.form_id, form.version, free_text
+        self.questions = {
+            name: QuestionRule(q.type, frozenset(c.name for c in form.choices_for(q))
+                               if q.type in SELECTS else None, q.sensitivity)
+            for name, q in form.questions.items() if q.type != "note"}
+        # The common case, checked first and cheaply: one allowed choice of a select_one.
+        self.single_choice = {name: rule.choices for name, rule in self.questions.items()
+                              if rule.type == "select_one" and rule.choices
+                              and rule.sensitivity != "identifying"}
+
+    def answers(self, record_id: str, answers: Any) -> tuple[list[tuple], str | None]:
+        if not isinstance(answers, dict):
+            raise Refusal(f"record {record_id}: answers are missing")
+        rows: list[tuple] = []
+        pseudonym = None
+        single_choice = self.single_choice
+        for name, value in answers.items():
+            allowed = single_choice.get(name)
+            if allowed is not None and value.__class__ is str and value in allowed:
+                rows.append((name, value))
+                continue
+            if name == PSEUDONYM:
+                if not isinstance(value, str) or not HEX64.match(value):
+                    raise Refusal(f"record {record_id}: malformed pseudonym")
+                pseudonym = value
+                continue
+            if value is None or value == "" or value == []:
+                continue
+            rows.append((name, self._value(record_id, name, value)))
+        return rows, pseudonym
+
+    def _value(self, record_id: str, name: str, value: Any) -> Any:
+        rule = self.questions.get(name)
+        where = f"record {record_id}, question {name!r} (form {self.form_id} {self.version})"
+        if rule is None:
+            raise Refusal(f"{where}: the form has no such question")
+        if rule.sensitivity == "identifying":
+            raise Refusal(f"{where}: an identifying answer must never leave the station")
+        if rule.type in SELECTS:
+            values = value if isinstance(value, list) else str(value).split()
+            if rule.type == "select_one" and len(values) != 1:
+                raise Refusal(f"{where}: one choice expected")
+            unknown = [v for v in values if v not in (rule.choices or ())]
+            if unknown:
+                raise Refusal(f"{where}: {unknown[0]!r} is not a choice of this question")
+            return " ".join(values)
+        if rule.sensitivity == "quasi":
+            raise Refusal(f"{where}: a quasi-identifier must arrive as a band (a choice)")
+        if rule.type == "text" and not self.free_text:
+            raise Refusal(f"{where}: free text, but this project does not export free text")
+        if rule.type in NUMERIC:
+            return _number(value, rule.type, where)
+        if isinstance(value, bool):
+            return int(value)
+        if not isinstance(value, (str, int, float)):
+            raise Refusal(f"{where}: unexpected value type")
+        return value
+
+    def response_row(self, record_id: str, document: dict[str, Any], result: Any,
+                     pseudonym: str | None) -> tuple:
+        language, mode, day = document.get("language"), document.get("mode"), document.get("day")
+        supplier = document.get("supplier_id")
+        if mode not in MODES or not isinstance(day, str) or not DAY.match(day) \
+                or not isinstance(language, str) or len(language) > 35 \
+                or not (supplier is None or (isinstance(supplier, str) and len(supplier) <= 64)):
+            raise Refusal(f"record {record_id}: malformed metadata (mode, day, language or "
+                          "supplier)")
+        revision = int(document.get("revision") or 0)
+        return (record_id, result.project_id, self.form_id, self.version, language, mode,
+                supplier, day, revision, result.station_id, result.bundle_id, pseudonym)
+
+
+def _number(value: Any, question_type: str, where: str) -> int | float:
+    """Numbers arrive as the form posted them (text); store them as numbers."""
+    if isinstance(value, bool):
+        raise Refusal(f"{where}: a number was expected")
+    try:
+        number = float(value)
+        if question_type == "integer" and number.is_integer():
+            return int(number)
+        return number
+    except (TypeError, ValueError, OverflowError):
+        raise Refusal(f"{where}: a number was expected") from None
+
+
+def load_rules(conn: sqlite3.Connection, project_document: dict[str, Any]
+               ) -> dict[tuple[str, str], FormRules]:
+    """Rules for every form version the project lists."""
+    free_text = bool(project_document.get("free_text_export", False))
+    rules: dict[tuple[str, str], FormRules] = {}
+    for form in project_document.get("forms", []):
+        row = conn.execute("SELECT definition FROM forms WHERE form_id = ? AND version = ?",
+                           [form["form_id"], form["version"]]).fetchone()
+        if row is not None:
+            definition = FormDefinition.from_json(json.loads(row[0]))
+            rules[(form["form_id"], form["version"])] = FormRules(definition, free_text)
+    return rules
