@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import click
 
@@ -24,5 +25,15 @@ def main() -> None:
     """
 
 
+def _keep_examples_verbatim(command: click.Command) -> None:
+    """Mark every ``Example:`` block so click prints it as written, not re-wrapped."""
+    text = inspect.cleandoc(command.help or "")
+    if "Example:\n\n" in text and "\b" not in text:
+        command.help = text.replace("Example:\n\n", "Example:\n\n\b\n")
+    for sub in getattr(command, "commands", {}).values():
+        _keep_examples_verbatim(sub)
+
+
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(main)
+_keep_examples_verbatim(main)

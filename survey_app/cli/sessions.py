@@ -53,7 +53,7 @@ def new(home: Path | None, form_id: str, supplier: str, country: str, os_id: str
 
     Example:
 
-        amplify session new --form amplify_worker --supplier "Factory A" --country KH \
+        amplify session new --form amplify_worker --supplier "Factory A" --country KH \\
             --languages en,km --max-responses 40 --expires 8
     """
     station = unlocked_station(home)
