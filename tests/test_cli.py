@@ -137,3 +137,40 @@ def test_server_answers_on_its_port_and_prints_url_and_qr(tmp_path: Path, entry:
         output = process.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in output
     assert "█" in output or "▀" in output or "▄" in output, "no QR code drawn"
+
+
+def test_serve_with_passphrase_starts_unlocked_and_without_starts_locked(cli_home: Path):
+    for passphrase, expected in ((PASSPHRASE, 200), (None, 302)):
+        port = _free_port()
+        env = {**os.environ, "AMPLIFY_HOME": str(cli_home), "AMPLIFY_PORT": str(port)}
+        env.pop("AMPLIFY_PASSPHRASE", None)
+        if passphrase:
+            env["AMPLIFY_PASSPHRASE"] = passphrase
+        process = subprocess.Popen([sys.executable, "-m", "survey_app.cli", "serve", "--no-qr"],
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, stdin=subprocess.DEVNULL)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/", process)
+            opener = urllib.request.build_opener(_NoRedirect)
+            try:
+                status = opener.open(f"http://127.0.0.1:{port}/interviews", timeout=5).status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            assert status == expected, (passphrase is not None, status)
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_lan_listing_names_every_interface_address():
+    from survey_app.network import lan_addresses, station_urls
+
+    urls = station_urls("0.0.0.0", 8080)
+    assert urls[0] == "http://127.0.0.1:8080/"
+    assert urls[1:] == [f"http://{a}:8080/" for a in lan_addresses()]
+    assert station_urls("127.0.0.1", 8080) == ["http://127.0.0.1:8080/"]
