@@ -26,6 +26,15 @@ HEADERS = {
 
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{0,4}\b")
+# Paths that carry a session token or id (waitress logs "Client disconnected while
+# serving /f/<token>/page"): a seized laptop's log must not hand out live tokens.
+_TOKEN_PATH = re.compile(r"/(f|sessions|interviews)/[A-Za-z0-9_\-]{6,}")
+
+
+def redact(message: str) -> str:
+    """Remove IP addresses and tokens in URL paths from a log message."""
+    message = _TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/[token]", message)
+    return _IPV6.sub("[address]", _IPV4.sub("[address]", message))
 
 
 def add_headers(response: Response) -> Response:
@@ -37,11 +46,11 @@ def add_headers(response: Response) -> Response:
 
 
 class RedactAddresses(logging.Filter):
-    """Replace anything that looks like an IP address in a log record."""
+    """Replace anything that looks like an IP address or a URL token in a log record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = _IPV6.sub("[address]", _IPV4.sub("[address]", message))
+        redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

@@ -59,6 +59,7 @@ class Station:
         with self._lock:
             self._keys = None
             self.sealer.forget()
+        self.store.checkpoint()
 
     def keys(self) -> UnlockedKeys:
         """The data keys, or ``Locked``. Counts as activity for the idle lock."""

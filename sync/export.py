@@ -69,7 +69,8 @@ def export_bundle(station: Station, project_id: str, out: Path, *,
         raise ExportError(f"nothing new to export for project {project_id} "
                           "(use --all to export every record again)")
     bundle_id = uuid.uuid4().hex
-    path = out / f"amplify-{today()}-{bundle_id[:8]}.bundle" if out.is_dir() else out
+    # The file name is the carrier's view: a random id only, no day, no project.
+    path = out / f"amplify-{bundle_id[:12]}.bundle" if out.is_dir() else out
     header = {"bundle_id": bundle_id, "project_id": project_id, "day": today(),
               "brand_public": b64(project.public_key)}
     counts = _write(db, path, project, header, where, params, station)

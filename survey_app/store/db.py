@@ -56,6 +56,15 @@ class Store:
         """Run ``job`` in a transaction on the writer connection; return once it is on disk."""
         return self._writer.submit(job)
 
+    def checkpoint(self) -> None:
+        """Move the WAL into the database file and truncate the WAL to zero bytes.
+
+        The WAL keeps earlier versions of pages (old draft ciphertexts among them)
+        until a checkpoint; after a record is sealed, or when the station locks, they
+        should not linger there. Best effort: a long-running reader can hold it back.
+        """
+        self._writer.checkpoint()
+
     def close(self) -> None:
         self._writer.stop()
         db = getattr(self._local, "db", None)

@@ -46,6 +46,11 @@ class Writer:
                 self._commit_group(self._db, group)
         return future.result()
 
+    def checkpoint(self) -> None:
+        with self._commit_lock:
+            if self._db is not None:
+                self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
     def stop(self) -> None:
         with self._commit_lock:
             if self._db is not None:
