@@ -36,6 +36,7 @@ class Station:
         self.sealer = BatchSealer(self.settings["seal_batch_records"])
         self._keys: UnlockedKeys | None = None
         self._lock = threading.Lock()
+        self._closed = threading.Event()
         self.last_activity = time.monotonic()
         self._forms = lru_cache(maxsize=64)(self._load_form)
 
@@ -72,6 +73,17 @@ class Station:
     def touch(self) -> None:
         self.last_activity = time.monotonic()
 
+    def watch_idle(self, every_seconds: float = 15) -> threading.Thread:
+        """Lock on time even when no request comes to notice the idle interpreter."""
+
+        def loop() -> None:
+            while not self._closed.wait(every_seconds):
+                self._expire_if_idle()
+
+        thread = threading.Thread(target=loop, name="amplify-idle-lock", daemon=True)
+        thread.start()
+        return thread
+
     def _expire_if_idle(self) -> None:
         minutes = self.settings["unlock_idle_minutes"]
         if self._keys is not None and minutes and \
@@ -88,5 +100,6 @@ class Station:
         return formstore.get_form(self.store, form_id, version)
 
     def close(self) -> None:
+        self._closed.set()
         self.lock()
         self.store.close()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import pytest
 
@@ -145,3 +146,18 @@ def test_locking_forgets_keys_and_batches(station):
     with pytest.raises(Locked):
         station.keys()
     assert station.sealer.current(public) is not first
+
+
+def test_idle_station_locks_itself_without_a_request(home):
+    station = Station(home)
+    try:
+        station.settings["unlock_idle_minutes"] = 1
+        station.unlock(PASSPHRASE)
+        station.last_activity -= 120  # two idle minutes ago
+        station.watch_idle(every_seconds=0.05)
+        deadline = time.monotonic() + 5
+        while station._keys is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert station._keys is None
+    finally:
+        station.close()

@@ -97,6 +97,7 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
             station.unlock(os.environ[PASSPHRASE_ENV])
         except WrongPassphrase as exc:
             raise click.ClickException(str(exc)) from None
+    station.watch_idle()
     settings = station.settings
     bind = "0.0.0.0" if lan else (host or settings["host"])
     run(app, bind, port or settings["port"], threads=settings["threads"],
