@@ -3,7 +3,8 @@
 Both sides write the same ~2 KB answer payload to a real SQLite file with the same
 pragmas (WAL, synchronous=FULL) and acknowledge only after commit. The plain side
 is `table.insert(row)` per record; the store side is `records.create_draft`
-(AES-GCM) and `records.finalise` (identifying split + batch sealing). Each is run
+(AES-GCM) and `records.finalise` (batch sealing), the latter also with one
+identifying answer, which adds a vault row (representative interviews only). Each is run
 from one thread and from 8 threads (8 waitress threads is the station's default).
 
     python bench/bench_store.py [--records N]
@@ -100,10 +101,13 @@ def draft_rate(folder: Path, total: int, threads: int) -> float:
         station.close()
 
 
-def final_rate(folder: Path, total: int, threads: int) -> float:
-    station, project = station_for(folder, f"final-{threads}")
+def final_rate(folder: Path, total: int, threads: int, with_vault: bool = False) -> float:
+    """Finalise: seal to the project key; ``with_vault`` adds an identifying answer."""
+    station, project = station_for(folder, f"final-{threads}-{with_vault}")
     public = keyring.local_project_public(station.home)
-    vault, answers = station.keys().vault, {**payload(), "name": "identifying answer"}
+    vault, answers = station.keys().vault, payload()
+    if with_vault:
+        answers["name"] = "identifying answer"
     try:
         return run_threads(total, threads, lambda i: records.finalise(
             station.store, station.sealer,
@@ -112,11 +116,18 @@ def final_rate(folder: Path, total: int, threads: int) -> float:
         station.close()
 
 
+def final_with_vault_rate(folder: Path, total: int, threads: int) -> float:
+    return final_rate(folder, total, threads, with_vault=True)
+
+
+MEASURES = (plain_rate, draft_rate, final_rate, final_with_vault_rate)
+
+
 def median_rates(folder: Path, records: int, threads: int, rounds: int) -> list[float]:
-    """Interleave the three runs ``rounds`` times (disk timing drifts) and take medians."""
-    runs: list[list[float]] = [[], [], []]
+    """Interleave the runs ``rounds`` times (disk timing drifts) and take medians."""
+    runs: list[list[float]] = [[] for _ in MEASURES]
     for r in range(rounds):
-        for i, measure in enumerate((plain_rate, draft_rate, final_rate)):
+        for i, measure in enumerate(MEASURES):
             runs[i].append(measure(folder / f"round{r}", records, threads))
     return [statistics.median(rates) for rates in runs]
 
@@ -131,9 +142,11 @@ def main() -> None:
         print(f"records per run: {args.records}; rounds: {args.rounds} (median); "
               f"machine: {os.cpu_count()} cores")
         for threads in (1, 8):
-            plain, drafts, final = median_rates(folder, args.records, threads, args.rounds)
+            plain, drafts, final, vaulted = median_rates(folder, args.records, threads,
+                                                         args.rounds)
             print(f"{threads} thread(s): plain sqlite-utils insert {plain:8.0f}/s (baseline)")
-            for label, rate in (("encrypted drafts", drafts), ("sealed finalise", final)):
+            for label, rate in (("encrypted drafts", drafts), ("sealed finalise", final),
+                                ("finalise + vault", vaulted)):
                 print(f"  {label:18} {rate:8.0f}/s  ratio {rate / plain:5.2f}  (goal >= 0.80)")
 
 
