@@ -10,6 +10,9 @@ The same ``before_request`` then checks the CSRF token of every POST (the bluepr
 exempted from the app-wide check, which would otherwise run first and answer a phone's
 POST with 400 instead of 404). The Flask-WTF forms of these screens check it as well.
 
+The interpreter's interface language is their own choice, kept in the session (see
+``bilingual``); an explicit ``?lang=`` still wins for one request.
+
 Screens that need the data keys raise ``station.Locked`` when the station is locked;
 the blueprint turns that into a redirect to the unlock page. Locking never touches
 collection sessions (``collect``), so workers keep answering.
@@ -20,7 +23,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, redirect, request, url_for
 
 from ..csrf import csrf
+from ..i18n import set_language
 from ..station import Locked
+from .bilingual import interpreter_language
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
 
@@ -35,13 +40,26 @@ def only_from_this_laptop() -> None:
     csrf.protect()
 
 
+@bp.before_request
+def interpreter_interface_language() -> None:
+    """Render in the language the interpreter chose (after the loopback check)."""
+    chosen = interpreter_language()
+    if chosen and "lang" not in request.args:
+        set_language(chosen)
+
+
 @bp.errorhandler(Locked)
 def station_locked(_error: Locked):
     return redirect(url_for("interview.unlock", next=request.path))
 
 
 def init_app(app: Flask) -> None:
-    from . import views_interview, views_list, views_unlock  # noqa: F401 - register routes
+    from . import (  # noqa: F401 - register routes
+        views_interview,
+        views_language,
+        views_list,
+        views_unlock,
+    )
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

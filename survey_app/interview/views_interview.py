@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from .. import get_station
 from ..finalise import finalise_record
+from ..i18n import current_language
 from ..store import records, suppliers
 from ..store.records import RecordMeta
 from ..xlsform.logic import (
@@ -25,8 +26,10 @@ from ..xlsform.logic import (
     relevant_questions,
 )
 from ..xlsform.model import FormDefinition, Page, label_in
-from ..xlsform.wtf import PageForm, build_page_form, page_items
+from ..xlsform.wtf import PageForm, build_page_form
 from . import bp
+from .bilingual import UNNAMED, bilingual_items, page_columns, second_language_errors
+from .language_status import language_status
 from .pages import (
     RecordClosed,
     find_page,
@@ -50,18 +53,23 @@ def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: d
     names = [p.name for p in pages]
     supplier = suppliers.supplier_details(station.store, station.keys().records,
                                           meta.supplier_id) if meta.supplier_id else {}
+    columns = page_columns(definition, meta.language, current_language())
     context = {
-        "meta": meta, "page": page, "form": page_form,
+        "meta": meta, "page": page, "form": page_form, "columns": columns,
         "form_title": label_in(definition.title, meta.language) or definition.form_id,
         "page_title": label_in(page.label, meta.language),
-        "items": page_items(definition, page, meta.language, answers=answers),
+        "heading": {"label" + column.suffix: label_in(page.label, column.code)
+                    for column in columns},
+        "items": bilingual_items(definition, page, columns, answers),
+        "second_errors": second_language_errors(definition, page, answers, page_form, columns),
+        "language_status": language_status(meta.language, definition),
         "logic": client_logic(definition, page, answers),
         "relevant": relevant_questions(definition, answers),
         "position": (names.index(page.name) + 1 if page.name in names else 0, len(names)),
         "is_first": previous_page(definition, answers, page.name) is None,
         "is_last": next_page(definition, answers, page.name) is None,
         "supplier_name": supplier.get("name", ""),
-        "content_lang": "" if meta.language == "default" else meta.language,
+        "content_lang": "" if meta.language == UNNAMED else meta.language,
     }
     return render_template("interview/page.html", **context), status
 

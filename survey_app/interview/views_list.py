@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from .. import get_station
+from ..i18n import current_language
 from ..store import formstore, records, suppliers
 from ..store.records import DRAFT, FINAL, RecordMeta
+from ..xlsform.model import label_in
 from . import bp
 from .forms import NEW_SUPPLIER, NewInterviewForm, PostOnlyForm
+from .language_status import language_table
 from .pages import first_page_name, open_draft
 from .start import language_choices, start_interview
 
@@ -76,8 +79,19 @@ def new_interview():
             return redirect(url_for("interview.page", record_id=meta.id, page_name=first_page))
     elif request.method == "POST":
         status = 400
-    return render_template("interview/new.html", form=form,
-                           new_supplier=NEW_SUPPLIER), status
+    return render_template("interview/new.html", form=form, new_supplier=NEW_SUPPLIER,
+                           **_language_status_context()), status
+
+
+def _language_status_context() -> dict[str, list]:
+    """What _language_table.html needs: each respondent language against each form."""
+    station = get_station()
+    definitions = [station.form(f.form_id, f.version)
+                   for f in formstore.latest_forms(station.store)]
+    codes = [code for code, _name in language_choices(station)]
+    return {"questionnaire_titles": [label_in(d.title, current_language()) or d.form_id
+                                     for d in definitions],
+            "language_rows": language_table(definitions, codes)}
 
 
 @bp.get("/interviews/<record_id>")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,10 +30,13 @@ except ImportError:  # pragma: no cover - older WTForms takes (value, label) tup
     SelectChoice = None
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TimeInput
 
+from ..i18n import gettext_in
 from .logic import filter_choices, normalise_answer, page_errors, resolve
 from .model import FormDefinition, Page, Question, label_in
 
 REFERENCE = re.compile(r"\$\{([^}\s]+)\}")
+# The label pyxform gives the text box it adds after an ``or_other`` list, in English only.
+PYXFORM_OTHER_LABEL = "Specify other."
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -83,8 +87,25 @@ def _field_answer(field: Field) -> Any:
     return field.data if field.data is not None else ""
 
 
+def question_label(question: Question, lang: str) -> dict[str, str]:
+    """The question's label texts; pyxform's English-only "Specify other." label of an
+    ``or_other`` box is replaced by the interface catalog's translation into ``lang``."""
+    written = {text for text in question.label.values() if text}
+    if not question.other_of or not written <= {PYXFORM_OTHER_LABEL}:
+        return question.label
+    return {lang: _specify_other(lang)}
+
+
+def _specify_other(lang: str) -> str:
+    """The catalog's "Specify other." in ``lang``; English where the app has no catalogs
+    (outside an app, or an app without Flask-Babel)."""
+    if not has_app_context() or "babel" not in current_app.extensions:
+        return PYXFORM_OTHER_LABEL
+    return gettext_in(lang, "Specify other.")
+
+
 def _field(definition: FormDefinition, question: Question, lang: str, values: dict):
-    label = label_in(question.label, lang) or question.name
+    label = label_in(question_label(question, lang), lang) or question.name
     hint = label_in(question.hint, lang)
     attrs: dict[str, str] = {"aria-required": "true"} if question.required else {}
     if question.read_only:
@@ -194,9 +215,10 @@ def page_items(
         question = form.questions[name]
         if question.type in ("calculate", "hidden"):
             continue
-        item = _texts(question.label, question.hint, lang, values, "")
+        item = _texts(question_label(question, lang), question.hint, lang, values, "")
         if second_lang:
-            item.update(_texts(question.label, question.hint, second_lang, values, "_2"))
+            label_2 = question_label(question, second_lang)
+            item.update(_texts(label_2, question.hint, second_lang, values, "_2"))
         item.update(
             name=name,
             type=question.type,
