@@ -42,13 +42,16 @@ class FormCoverage:
 def _texts_by_kind(form) -> Iterator[tuple[str, dict[str, str]]]:
     """Every text a person reads in a loaded form, with the kind status reports it as.
 
-    Read from the form model, so texts pyxform adds (the English-only "Specify other."
-    box of an ``or_other`` list) are counted as what they are on screen: fallbacks.
+    Read from the form model. The "Specify other." box pyxform adds to an ``or_other``
+    list is labelled from the interface catalogs, so it counts there, not here.
     """
+    from .xlsform.wtf import is_generated_other_box
+
     for page in form.pages:
         yield "labels", page.label
     for question in form.questions.values():
-        yield "labels", question.label
+        if not is_generated_other_box(question):
+            yield "labels", question.label
         yield "hints", question.hint
         yield "messages", question.constraint_message
         yield "messages", question.required_message

@@ -9,6 +9,7 @@ from survey_app.i18n_status import built_in_forms, form_coverage
 from survey_app.text import fallback_label
 from survey_app.xlsform.loader import load_xlsform
 from survey_app.xlsform.model import label_in
+from survey_app.xlsform.wtf import is_generated_other_box
 
 FORMS = built_in_forms()
 CODES = [item.code for item in languages()]
@@ -18,8 +19,9 @@ def _texts(form):
     for page in form.pages:
         yield page.label
     for question in form.questions.values():
-        yield from (question.label, question.hint, question.constraint_message,
-                    question.required_message)
+        if not is_generated_other_box(question):  # labelled from the interface catalogs
+            yield question.label
+        yield from (question.hint, question.constraint_message, question.required_message)
     for choices in form.choice_lists.values():
         for choice in choices:
             yield choice.label

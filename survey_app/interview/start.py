@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..i18n import find_language
 from ..station import Station
 from ..store import formstore, projects, records, suppliers
 from ..store.records import DRAFT, RecordMeta
@@ -15,13 +16,23 @@ INTERVIEW = "interview"
 
 
 def language_choices(station: Station) -> list[tuple[str, str]]:
-    """Every language of the current questionnaires, as (code, name)."""
+    """Every language of the current questionnaires, as (code, native name)."""
     seen: dict[str, str] = {}
     for stored in formstore.latest_forms(station.store):
         definition = station.form(stored.form_id, stored.version)
         for code in definition.languages or [definition.default_language]:
-            seen.setdefault(code, definition.language_names.get(code) or code)
+            seen.setdefault(code, _display_name(code, definition.language_names.get(code)))
     return list(seen.items())
+
+
+def _display_name(code: str, form_name: str | None) -> str:
+    """"ខ្មែរ (Khmer)": the native name first, so a respondent can point at it."""
+    known = find_language(code)
+    if known is None:
+        return form_name or code
+    if known.native_name == known.english_name:
+        return known.native_name
+    return f"{known.native_name} ({known.english_name})"
 
 
 def _check_language(definition: FormDefinition, language: str) -> None:

@@ -87,11 +87,17 @@ def _field_answer(field: Field) -> Any:
     return field.data if field.data is not None else ""
 
 
+def is_generated_other_box(question: Question) -> bool:
+    """True for the "Specify other." box pyxform adds to an ``or_other`` list, whose
+    English-only label the interface catalogs translate (not the form's columns)."""
+    written = {text for text in question.label.values() if text}
+    return bool(question.other_of) and written <= {PYXFORM_OTHER_LABEL}
+
+
 def question_label(question: Question, lang: str) -> dict[str, str]:
     """The question's label texts; pyxform's English-only "Specify other." label of an
     ``or_other`` box is replaced by the interface catalog's translation into ``lang``."""
-    written = {text for text in question.label.values() if text}
-    if not question.other_of or not written <= {PYXFORM_OTHER_LABEL}:
+    if not is_generated_other_box(question):
         return question.label
     return {lang: _specify_other(lang)}
 
