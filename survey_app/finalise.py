@@ -7,7 +7,10 @@ key → store, durably, in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import sqlite_utils
 
 from sync.anonymise import anonymise
 
@@ -20,13 +23,16 @@ from .xlsform.model import FormDefinition
 
 
 def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
-                    answers: dict[str, Any], context: dict[str, Any] | None = None) -> RecordMeta:
+                    answers: dict[str, Any], context: dict[str, Any] | None = None,
+                    then: Callable[[sqlite_utils.Database], Any] | None = None) -> RecordMeta:
     """Seal a record for its project. Self-completed records never reach the vault.
 
     ``context`` carries what the anonymiser may need beyond the answers (for
     instance names the interpreter listed for the session, to scrub from free text).
+    ``then(db)`` writes more in the record's own transaction (see records.finalise).
+    Raises records.NotADraft when the record is already final.
     """
-    project = projects.get_project(station.store, meta.project_id)
+    project = _project(station, meta.project_id)
     context = dict(context or {})
     if meta.mode == "interview" and project.kind == projects.BRAND:
         # Representatives linked across rounds get a keyed pseudonym, never their identity.
@@ -43,4 +49,17 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
                         identifying=frozenset(result.identifying),
                         project_public=project.public_key,
                         text_flags={n: f for n, f in text_flags.items() if n in result.kept})
-    return records.finalise(station.store, station.sealer, item, vault_key)
+    return records.finalise(station.store, station.sealer, item, vault_key, then)
+
+
+# Projects are never changed once stored (a brand project is refused if imported again
+# with another key), so each is read once per store.
+_projects: dict[tuple[str, str], projects.Project] = {}
+
+
+def _project(station: Station, project_id: str) -> projects.Project:
+    key = (str(station.store.path), project_id)
+    project = _projects.get(key)
+    if project is None:
+        project = _projects[key] = projects.get_project(station.store, project_id)
+    return project

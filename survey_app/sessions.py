@@ -147,19 +147,34 @@ def list_sessions(store: Store) -> list[CollectionSession]:
     return [CollectionSession.from_row(row) for row in rows]
 
 
+SESSION_COLUMNS = ("id", "form_id", "form_version", "project_id", "supplier_id", "languages",
+                   "max_responses", "created", "expires", "closed", "started", "completed")
+_SELECT = f"SELECT {', '.join(SESSION_COLUMNS)} FROM collect_sessions"
+
+
+def session_from_values(values: tuple | list) -> CollectionSession:
+    """A session from the values of SESSION_COLUMNS, in that order."""
+    return CollectionSession.from_row(dict(zip(SESSION_COLUMNS, values, strict=True)))
+
+
+def _one(store: Store, where: str, value: str) -> CollectionSession | None:
+    # Plain SQL: every phone request looks its session up, and sqlite-utils' rows_where()
+    # would inspect the table first each time.
+    row = store.read().conn.execute(f"{_SELECT} WHERE {where} = ?", [value]).fetchone()
+    return session_from_values(row) if row else None
+
+
 def get_session(store: Store, session_id: str) -> CollectionSession:
-    rows = list(store.read()["collect_sessions"].rows_where("id = ?", [session_id]))
-    if not rows:
+    session = _one(store, "id", session_id)
+    if session is None:
         raise SessionNotFound(f"no collection session {session_id!r}")
-    return CollectionSession.from_row(rows[0])
+    return session
 
 
 def find_by_token(store: Store, token: str) -> CollectionSession | None:
     if not token or len(token) > 64:
         return None
-    rows = list(store.read()["collect_sessions"].rows_where("token_hash = ?",
-                                                            [hash_token(token)]))
-    return CollectionSession.from_row(rows[0]) if rows else None
+    return _one(store, "token_hash", hash_token(token))
 
 
 def session_token(station: Station, session_id: str) -> str:

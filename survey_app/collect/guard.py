@@ -23,7 +23,7 @@ def csrf_token(session_id: str, resume_hash: str) -> str:
     if isinstance(secret, str):
         secret = secret.encode()
     message = f"collect-csrf:{session_id}:{resume_hash}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(secret, message, "sha256").hex()[:32]
 
 
 def csrf_ok(given: str | None, session_id: str, resume_hash: str) -> bool:

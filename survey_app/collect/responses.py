@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ..keys import aead
-from ..sessions import CollectionSession
+from ..sessions import SESSION_COLUMNS, CollectionSession, hash_token, session_from_values
 from ..store import Store
 
 STARTED, SUBMITTED = "started", "submitted"
@@ -57,15 +57,21 @@ class Response:
     status: str
     record_id: str | None
     digest: str | None
-    key: bytes  # derived from the resume token; never stored
-
-    def lock(self) -> threading.Lock:
-        """Serialises requests of one response (a double-tapped submit) in this process."""
-        return _LOCKS[int(self.id[:8], 16) % len(_LOCKS)]
+    key: bytes = field(repr=False)  # derived from the resume token; never stored
+    draft: bytes | None = field(default=None, repr=False, compare=False)  # as read with it
 
 
 def hash_resume(resume: str) -> str:
     return hashlib.sha256(b"resume:" + resume.encode("utf-8")).hexdigest()
+
+
+def lock_for(resume_hash: str) -> threading.Lock:
+    """Serialises the requests of one tab (a double-tapped submit) in this process.
+
+    Keyed by the resume token's hash, so it can be taken before the response is read,
+    and whatever is read inside it is current.
+    """
+    return _LOCKS[int(resume_hash[:8], 16) % len(_LOCKS)]
 
 
 def _derive(resume: str, salt: bytes, response_id: str) -> bytes:
@@ -109,9 +115,9 @@ def start(store: Store, session: CollectionSession, draft: Draft) -> tuple[str, 
         # Completed responses reach the cap, or unfinished ones pile up: no new starts.
         if completed >= cap or started - completed >= cap + 20:
             raise TooManyStarted(session.id)
-        db["collect_responses"].insert({
-            "id": response_id, "session_id": session.id, "resume_hash": hash_resume(resume),
-            "salt": salt, "status": STARTED, "draft": blob, "record_id": None, "digest": None})
+        db.execute("INSERT INTO collect_responses (id, session_id, resume_hash, salt, status, "
+                   "draft, record_id, digest) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+                   [response_id, session.id, hash_resume(resume), salt, STARTED, blob])
         db.execute("UPDATE collect_sessions SET started = started + 1 WHERE id = ?",
                    [session.id])
 
@@ -119,26 +125,61 @@ def start(store: Store, session: CollectionSession, draft: Draft) -> tuple[str, 
     return resume, Response(response_id, session.id, STARTED, None, None, key)
 
 
+# Reads on the phones' hot path are plain SQL: sqlite-utils' rows_where() looks the table
+# up on every call, which costs more than the query.
+_SELECT = "SELECT id, session_id, status, record_id, digest, salt, draft FROM collect_responses"
+
+
 def find(store: Store, session: CollectionSession, resume: str) -> Response:
+    """The tab's response, its draft ciphertext included (key derived from the token)."""
     if not resume or len(resume) > 64:
         raise ResponseGone()
-    rows = list(store.read()["collect_responses"].rows_where(
-        "resume_hash = ? and session_id = ?", [hash_resume(resume), session.id]))
-    if not rows:
+    row = store.read().conn.execute(f"{_SELECT} WHERE resume_hash = ? AND session_id = ?",
+                                    [hash_resume(resume), session.id]).fetchone()
+    if row is None:
         raise ResponseGone()
-    row = rows[0]
-    return Response(row["id"], row["session_id"], row["status"], row["record_id"],
-                    row["digest"], _derive(resume, row["salt"], row["id"]))
+    id_, session_id, status, record_id, digest, salt, draft = row
+    return Response(id_, session_id, status, record_id, digest,
+                    _derive(resume, salt, id_), draft)
 
 
 def reload(store: Store, response: Response) -> Response:
-    """The response's current status (another request of the same tab may have moved it)."""
-    rows = list(store.read()["collect_responses"].rows_where("id = ?", [response.id]))
-    if not rows:
+    """The response as stored now (another request of the same tab may have moved it)."""
+    row = store.read().conn.execute(f"{_SELECT} WHERE id = ?", [response.id]).fetchone()
+    if row is None:
         raise ResponseGone()
-    row = rows[0]
-    return Response(row["id"], row["session_id"], row["status"], row["record_id"],
-                    row["digest"], response.key)
+    id_, session_id, status, record_id, digest, _salt, draft = row
+    return Response(id_, session_id, status, record_id, digest, response.key, draft)
+
+
+_SESSION_AND_RESPONSE = (
+    "SELECT " + ", ".join(f"s.{c}" for c in SESSION_COLUMNS) + ", r.id, r.status, r.record_id, "
+    "r.digest, r.salt, r.draft FROM collect_sessions AS s LEFT JOIN collect_responses AS r "
+    "ON r.resume_hash = ? AND r.session_id = s.id WHERE s.token_hash = ?")
+
+
+def find_with_session(store: Store, token: str, resume: str
+                      ) -> tuple[CollectionSession | None, Response | None]:
+    """The session of ``token`` and the response of ``resume`` in it, in one read.
+
+    The phones' busiest request needs both; either is None when there is none. The
+    caller still checks the session's status and the tab's CSRF token before using the
+    response.
+    """
+    if not token or len(token) > 64:
+        return None, None
+    valid_resume = bool(resume) and len(resume) <= 64
+    row = store.read().conn.execute(
+        _SESSION_AND_RESPONSE,
+        [hash_resume(resume) if valid_resume else None, hash_token(token)]).fetchone()
+    if row is None:
+        return None, None
+    session = session_from_values(row[:len(SESSION_COLUMNS)])
+    id_, status, record_id, digest, salt, draft = row[len(SESSION_COLUMNS):]
+    if id_ is None:
+        return session, None
+    return session, Response(id_, session.id, status, record_id, digest,
+                             _derive(resume, salt, id_), draft)
 
 
 def record_claimed_elsewhere(store: Store, response: Response, record_id: str) -> bool:
@@ -148,12 +189,16 @@ def record_claimed_elsewhere(store: Store, response: Response, record_id: str) -
         [record_id, response.id]).fetchone() is not None
 
 
-def load_draft(store: Store, response: Response) -> Draft:
-    rows = list(store.read()["collect_responses"].rows_where("id = ?", [response.id]))
-    if not rows or rows[0]["draft"] is None:
+def draft_of(response: Response) -> Draft:
+    """The draft read together with ``response`` (ResponseGone once it was submitted)."""
+    if response.draft is None:
         raise ResponseGone()
-    data = json.loads(aead.decrypt(response.key, rows[0]["draft"], _aad(response.id)))
-    return Draft(**data)
+    return Draft(**json.loads(aead.decrypt(response.key, response.draft, _aad(response.id))))
+
+
+def load_draft(store: Store, response: Response) -> Draft:
+    """The draft as stored now."""
+    return draft_of(reload(store, response))
 
 
 def save_draft(store: Store, response: Response, draft: Draft) -> None:
@@ -176,21 +221,23 @@ def answers_digest(response: Response, instance: str, final_answers: dict[str, A
     """
     canonical = json.dumps({"instance": instance, "answers": final_answers}, sort_keys=True,
                            ensure_ascii=False, separators=(",", ":")).encode()
-    return hmac.new(response.key, b"digest:" + canonical, hashlib.sha256).hexdigest()
+    return hmac.digest(response.key, b"digest:" + canonical, "sha256").hex()
 
 
 def mark_submitted(store: Store, response: Response, record_id: str, digest: str) -> None:
     """Drop the draft (the sealed record is the only copy) and count a completion once."""
+    store.write(lambda db: submitted_in(db, response, record_id, digest))
 
-    def job(db: sqlite_utils.Database) -> None:
-        cursor = db.execute(
-            "UPDATE collect_responses SET status = ?, draft = NULL, record_id = ?, digest = ? "
-            "WHERE id = ? AND status = ?", [SUBMITTED, record_id, digest, response.id, STARTED])
-        if cursor.rowcount == 1:
-            db.execute("UPDATE collect_sessions SET completed = completed + 1 WHERE id = ?",
-                       [response.session_id])
 
-    store.write(job)
+def submitted_in(db: sqlite_utils.Database, response: Response, record_id: str,
+                 digest: str) -> None:
+    """mark_submitted's writes, inside a transaction already open (the record's own)."""
+    cursor = db.conn.execute(
+        "UPDATE collect_responses SET status = ?, draft = NULL, record_id = ?, digest = ? "
+        "WHERE id = ? AND status = ?", [SUBMITTED, record_id, digest, response.id, STARTED])
+    if cursor.rowcount == 1:
+        db.conn.execute("UPDATE collect_sessions SET completed = completed + 1 WHERE id = ?",
+                        [response.session_id])
 
 
 def delete(store: Store, response: Response) -> None:

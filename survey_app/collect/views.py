@@ -9,7 +9,6 @@ only the session's opaque token.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 from typing import Any
 
@@ -47,7 +46,11 @@ class Refused(HTTPException):
 
 
 def _open_session(token: str, new_start: bool = False) -> CollectionSession:
-    session = find_by_token(get_station().store, token)
+    return _check_open(find_by_token(get_station().store, token), new_start)
+
+
+def _check_open(session: CollectionSession | None, new_start: bool = False
+                ) -> CollectionSession:
     if session is None:
         raise Refused(410)
     if new_start and session.status() != OPEN:
@@ -63,15 +66,23 @@ def _limit(session: CollectionSession, who: str, factor: int = 1) -> None:
         raise Refused(429)
 
 
-def _response(session: CollectionSession) -> tuple[Response, str]:
-    """The response of the tab that posted, after its CSRF token and rate limit."""
+def _tab(session: CollectionSession) -> tuple[str, str]:
+    """The posting tab's resume token and its hash, after its CSRF token and rate limit."""
     resume = request.form.get("r", "")
     resume_hash = hash_resume(resume)
+    _check_tab(session, resume_hash)
+    return resume, resume_hash
+
+
+def _check_tab(session: CollectionSession, resume_hash: str) -> None:
     if not csrf_ok(request.form.get("csrf"), session.id, resume_hash):
         raise Refused(400)
     _limit(session, resume_hash)
+
+
+def _find(session: CollectionSession, resume: str) -> Response:
     try:
-        return responses.find(get_station().store, session, resume), resume
+        return responses.find(get_station().store, session, resume)
     except ResponseGone:
         raise Refused(410) from None
 
@@ -131,7 +142,7 @@ def _render_page(session: CollectionSession, token: str, resume: str, draft: Dra
 def receipt_for(record_id: str) -> str:
     secret = current_app.config["SECRET_KEY"]
     secret = secret.encode() if isinstance(secret, str) else secret
-    return hmac.new(secret, f"receipt:{record_id}".encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.digest(secret, f"receipt:{record_id}".encode(), "sha256").hex()[:16]
 
 
 RECEIPT_SLOT = "0000receipt0000"
@@ -199,46 +210,67 @@ def start(token: str):
 def resume(token: str):
     """A reload: the tab still holds its resume token (scripts only)."""
     session = _open_session(token)
-    response, resume_token = _response(session)
+    resume_token, _hash = _tab(session)
+    response = _find(session, resume_token)
     if response.status != responses.STARTED:
         raise Refused(410)
-    draft = responses.load_draft(get_station().store, response)
-    return _render_page(session, token, resume_token, draft, _form(session), draft.page)
+    with logic.reusing_resolutions():
+        draft = _draft(response)
+        return _render_page(session, token, resume_token, draft, _form(session), draft.page)
+
+
+def _draft(response: Response) -> Draft:
+    try:
+        return responses.draft_of(response)
+    except ResponseGone:
+        raise Refused(410) from None
 
 
 @bp.post("/<token>/page")
 def page(token: str):
-    session = _open_session(token)
-    response, resume_token = _response(session)
-    store = get_station().store
-    with response.lock():
-        response = responses.reload(store, response)
+    resume_token = request.form.get("r", "")
+    resume_hash = hash_resume(resume_token)
+    # Read inside the tab's lock: a double-tapped submit sees the first one's outcome.
+    with responses.lock_for(resume_hash), logic.reusing_resolutions():
+        found, response = responses.find_with_session(get_station().store, token,
+                                                      resume_token)
+        session = _check_open(found)
+        _check_tab(session, resume_hash)
+        if response is None:
+            raise Refused(410)
         form = _form(session)
         if response.status == responses.SUBMITTED:
             return _retry(session, response, form)
-        draft = responses.load_draft(store, response)
-        try:
-            page_ = form.page(request.form.get("page", ""))
-        except KeyError:
-            page_ = form.page(draft.page)
-        posted = posted_answers(form, page_, request.form)
-        draft.answers = {k: v for k, v in {**draft.answers, **posted}.items()
-                         if v not in ("", [], None)}
-        if request.form.get("go") == "back":
-            draft.page = logic.previous_page(form, draft.answers, page_.name) or page_.name
-            responses.save_draft(store, response, draft)
-            return _render_page(session, token, resume_token, draft, form, draft.page)
-        errors = logic.page_errors(form, page_, draft.answers, draft.language)
-        following = logic.next_page(form, draft.answers, page_.name)
-        draft.page = page_.name if errors or following is None else following
-        if errors:
-            responses.save_draft(store, response, draft)
-            return _render_page(session, token, resume_token, draft, form, page_.name,
-                                errors, 422)
-        if following is not None:
-            responses.save_draft(store, response, draft)
-            return _render_page(session, token, resume_token, draft, form, following)
-        return _submit(session, token, resume_token, response, draft, form, page_, posted)
+        return _answer_page(session, token, resume_token, response, form)
+
+
+def _answer_page(session: CollectionSession, token: str, resume_token: str,
+                 response: Response, form: FormDefinition):
+    """Save the page's answers and show what comes next (or submit after the last)."""
+    store = get_station().store
+    draft = _draft(response)
+    try:
+        page_ = form.page(request.form.get("page", ""))
+    except KeyError:
+        page_ = form.page(draft.page)
+    posted = posted_answers(form, page_, request.form)
+    draft.answers = {k: v for k, v in {**draft.answers, **posted}.items()
+                     if v not in ("", [], None)}
+    if request.form.get("go") == "back":
+        draft.page = logic.previous_page(form, draft.answers, page_.name) or page_.name
+        responses.save_draft(store, response, draft)
+        return _render_page(session, token, resume_token, draft, form, draft.page)
+    errors = logic.page_errors(form, page_, draft.answers, draft.language)
+    following = logic.next_page(form, draft.answers, page_.name)
+    draft.page = page_.name if errors or following is None else following
+    if errors:
+        responses.save_draft(store, response, draft)
+        return _render_page(session, token, resume_token, draft, form, page_.name,
+                            errors, 422)
+    if following is not None:
+        responses.save_draft(store, response, draft)
+        return _render_page(session, token, resume_token, draft, form, following)
+    return _submit(session, token, resume_token, response, draft, form, page_, posted)
 
 
 def _submit(session: CollectionSession, token: str, resume_token: str, response: Response,
@@ -247,8 +279,8 @@ def _submit(session: CollectionSession, token: str, resume_token: str, response:
     station = get_station()
     relevant = logic.relevant_questions(form, draft.answers)
     for each in form.pages:
-        if not logic.page_is_shown(form, each, relevant):
-            continue
+        if each is page_ or not logic.page_is_shown(form, each, relevant):
+            continue  # the page just posted was checked with these very answers
         errors = logic.page_errors(form, each, draft.answers, draft.language)
         if errors:
             draft.page = each.name
@@ -259,17 +291,21 @@ def _submit(session: CollectionSession, token: str, resume_token: str, response:
     if not responses.valid_instance_id(instance):
         instance = draft.instance
     record_id = responses.record_id_for(session.id, instance)
-    if responses.record_claimed_elsewhere(station.store, response, record_id):
-        raise Refused(409)
     digest = responses.answers_digest(response, instance, {"page": page_.name, **posted})
     meta = RecordMeta(id=record_id, form_id=form.form_id, form_version=form.version,
                       project_id=session.project_id, mode="self", language=draft.language,
                       status="draft", supplier_id=session.supplier_id, session_id=session.id,
                       day="", seq=0, revision=1)
-    # NotADraft: sealed by an earlier attempt whose reply never reached the phone.
-    with contextlib.suppress(NotADraft):
-        finalise_record(station, meta, form, draft.answers, {})
-    responses.mark_submitted(station.store, response, record_id, digest)
+    try:
+        # The sealed record and the response's new state: one durable commit.
+        finalise_record(station, meta, form, draft.answers, {}, then=lambda db:
+                        responses.submitted_in(db, response, record_id, digest))
+    except NotADraft:
+        # Already sealed: by another response under the same instance id (refused), or by
+        # an earlier attempt of this one whose state was never recorded.
+        if responses.record_claimed_elsewhere(station.store, response, record_id):
+            raise Refused(409) from None
+        responses.mark_submitted(station.store, response, record_id, digest)
     return _done(session, draft.language, record_id)
 
 

@@ -1,6 +1,6 @@
 /* Worker pages. Served as one bundle after logic.js (see collect/assets.py), which gives
-   `amplifyLogic` (the relevance evaluator) or null. Without this file every page still
-   works as plain form posts. What it adds:
+   `amplifyLogic` (its start() wires relevance to the current page) or null. Without this
+   file every page still works as plain form posts. What it adds:
    - each page is sent with fetch; offline, the page stays as typed and is retried with
      backoff (1 s, 2 s, 4 s ... 10 s), with a message in the page's language;
    - the reply (the next page's full HTML) is swapped in place: one history entry;
@@ -73,54 +73,6 @@ function quickExit(form) {
   location.replace(BYE);
 }
 
-function truthy(v) {
-  if (typeof v === "boolean") return v;
-  if (typeof v === "number") return !isNaN(v) && v !== 0;
-  if (Array.isArray(v)) return v.length > 0;
-  return amplifyLogic.str(v) !== "";
-}
-function valueOf(form, name) {
-  var list = [], value = "", multi = false;
-  form.querySelectorAll("[name='" + name + "']").forEach(function (el) {
-    if (el.disabled) return;
-    if (el.type === "checkbox" || el.type === "radio") {
-      multi = multi || el.type === "checkbox";
-      if (el.checked) { list.push(el.value); value = el.value; }
-    } else { value = el.value; }
-  });
-  return multi ? list : value;
-}
-function relevance(form, logic) {
-  for (var pass = 0; pass < 10; pass++) {
-    var answers = Object.assign({}, logic.values || {}), changed = false, name;
-    form.querySelectorAll("[data-q] [name]").forEach(function (el) {
-      var v = valueOf(form, el.name);
-      if (v !== "" && v.length !== 0) answers[el.name] = v;
-    });
-    for (name in logic.calculate || {}) {
-      answers[name] = amplifyLogic.str(amplifyLogic.evaluate(logic.calculate[name], answers));
-    }
-    for (name in logic.relevant || {}) {
-      var show = truthy(amplifyLogic.evaluate(logic.relevant[name], answers, answers[name]));
-      form.querySelectorAll("[data-q='" + name + "']").forEach(function (box) {
-        if (box.hidden !== show) return;
-        changed = true;
-        box.hidden = !show;
-        box.querySelectorAll("input,textarea").forEach(function (i) { i.disabled = !show; });
-      });
-    }
-    if (!changed) return;
-  }
-}
-function startRelevance() {
-  var data = $("#form-logic"), form = $("#f");
-  if (!amplifyLogic || !data || !form) return;
-  var logic = JSON.parse(data.textContent), run = function () { relevance(form, logic); };
-  form.addEventListener("change", run);
-  form.addEventListener("input", run);
-  run();
-}
-
 function language() { return (doc.documentElement.lang || "").toLowerCase().split("-")[0]; }
 function voiceFor(lang) {
   var synth = window.speechSynthesis;
@@ -148,7 +100,7 @@ function readAloud(button) {
 function settle() {
   var c = config();
   if (c.done || $("#neutral")) wipe(); else remember();
-  startRelevance();
+  if (amplifyLogic) amplifyLogic.start();  // relevance for the page just swapped in
   showListen();
   var err = $(".err");
   if (err) { err.tabIndex = -1; err.focus(); }

@@ -110,15 +110,17 @@
   }
   function empty(v) { return v === "" || v === null || v === undefined || v.length === 0; }
 
+  /* One pass over the page's question inputs ([data-q] boxes; hidden fields such as the
+     CSRF token are not answers), repeated until no box changes (a hidden box empties). */
   function update(form, logic) {
     for (var pass = 0; pass < 10; pass++) {
       var answers = Object.assign({}, logic.values || {}), changed = false, name;
-      form.querySelectorAll("[name]").forEach(function (el) {
+      form.querySelectorAll("[data-q] [name]").forEach(function (el) {
         var v = inputValue(form, el.name);
         if (!empty(v)) answers[el.name] = v;
       });
       for (name in logic.calculate || {}) answers[name] = str(evaluate(logic.calculate[name], answers));
-      for (name in logic.relevant) {
+      for (name in logic.relevant || {}) {
         var show = bool(evaluate(logic.relevant[name], answers, answers[name]));
         form.querySelectorAll("[data-q='" + name + "']").forEach(function (box) {
           if (box.hidden === show) {
@@ -132,6 +134,8 @@
     }
   }
 
+  /* Wire the page's #form-logic data to its form. Pages swapped in without a reload
+     (the worker pages, collect.js) call it again for the new page. */
   function start() {
     var data = document.getElementById("form-logic");
     if (!data) return;
@@ -143,7 +147,7 @@
   }
 
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { evaluate: evaluate, str: str };
+    module.exports = { evaluate: evaluate, str: str, update: update, start: start };
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else { start(); }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -197,11 +198,14 @@ def sealed_payload(meta: RecordMeta, answers: dict[str, Any],
 
 
 def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
-             vault_key: bytes | None) -> RecordMeta:
+             vault_key: bytes | None,
+             then: Callable[[sqlite_utils.Database], Any] | None = None) -> RecordMeta:
     """Split off identifying answers into the vault, seal the rest, store both at once.
 
     Works for a record that exists as a draft (it is replaced) and for one that does
-    not exist yet (a worker's submission). Re-finalising a final record is refused.
+    not exist yet (a worker's submission). Re-finalising a final record is refused
+    (NotADraft). ``then(db)`` runs in the same transaction after the record is written
+    (e.g. marking a phone's response submitted): one durable commit for all of it.
     """
     meta = item.meta
     kept = {k: v for k, v in item.answers.items() if k not in item.identifying}
@@ -215,16 +219,28 @@ def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
     sealed = batch.seal(meta.id, encode(sealed_payload(meta, kept, item.text_flags)))
     meta.batch_id = batch.batch_id
 
+    batch_key = (str(store.path), batch.batch_id)
+
     def job(db: sqlite_utils.Database) -> RecordMeta:
-        db.execute(_INSERT_BATCH, [batch.batch_id, meta.project_id, batch.ephemeral_public,
-                                   today()])
+        if batch_key not in _stored_batches:
+            db.execute(_INSERT_BATCH, [batch.batch_id, meta.project_id,
+                                       batch.ephemeral_public, today()])
         _write_record(db, meta, sealed)
         if vault_blob is not None:
             db.execute("INSERT OR REPLACE INTO vault (record_id, payload) VALUES (?, ?)",
                        [meta.id, vault_blob])
+        if then is not None:
+            then(db)
         return meta
 
-    return store.write(job)
+    stored = store.write(job)
+    _stored_batches.add(batch_key)
+    return stored
+
+
+# Batches whose row a committed transaction has stored (batch rows are never deleted):
+# later records of the batch need not insert it again, one statement less per commit.
+_stored_batches: set[tuple[str, str]] = set()
 
 
 def read_vault(store: Store, vault_key: bytes, record_id: str) -> dict[str, Any]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time
 from typing import Any
 
@@ -83,25 +85,107 @@ def _is_relevant(question: Question, values: dict) -> bool:
 
 
 def resolve(form: FormDefinition, answers: Mapping[str, Any]) -> tuple[set[str], dict]:
-    """(relevant names, values of relevant questions) at the fixpoint, in form order."""
+    """(relevant names, values of relevant questions) at the fixpoint, in form order.
+
+    Inside ``reusing_resolutions()`` the last result is reused while the answers stay the
+    same; a copy is returned either way.
+    """
+    plan = _plan(form)
+    memo = _memo.get()
+    if memo is None:
+        return _resolve(plan, answers)
+    snapshot = (plan, date.today(), _snapshot(answers))
+    if memo.get("key") != snapshot:
+        memo["key"], memo["value"] = snapshot, _resolve(plan, answers)
+    relevant, values = memo["value"]
+    return set(relevant), {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+_memo: ContextVar[dict | None] = ContextVar("amplify_logic_memo", default=None)
+
+
+@contextmanager
+def reusing_resolutions() -> Iterator[None]:
+    """Within the block, resolving the same answers again costs nothing.
+
+    One request asks about the same answers many times (errors, next page, what to show,
+    what to keep); wrap the request in this. Nothing is kept after the block.
+    """
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _snapshot(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the answers that later changes to their lists cannot alter."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in answers.items()}
+
+
+class _Plan:
+    """What resolve needs from a form, worked out once per form.
+
+    ``one_pass``: no relevance or calculation looks at its own question (``.``) or at a
+    later one, so one pass in form order reaches the fixpoint (the built-in forms; the
+    general loop is kept for the rest). A FormDefinition is read-only once built: the
+    plan is kept on it, and rebuilt only if its questions are replaced.
+    """
+
+    def __init__(self, form: FormDefinition) -> None:
+        self.questions = tuple(form.questions.values())
+        self.signature = _signature(form)
+        position = {q.name: i for i, q in enumerate(self.questions)}
+        self.one_pass = True
+        for index, question in enumerate(self.questions):
+            for node in (question.relevant, question.calculation):
+                if node is None:
+                    continue
+                if _uses_current(node) or any(position.get(name, -1) >= index
+                                              for name in references(node)):
+                    self.one_pass = False
+
+
+def _signature(form: FormDefinition) -> tuple[int, ...]:
+    return (id(form.questions), *map(id, form.questions.values()))
+
+
+def _plan(form: FormDefinition) -> _Plan:
+    plan = form.__dict__.get("_logic_plan")
+    if plan is None or plan.signature != _signature(form):
+        plan = _Plan(form)
+        form.__dict__["_logic_plan"] = plan
+    return plan
+
+
+def _uses_current(node: Any) -> bool:
+    if not isinstance(node, list) or not node:
+        return False
+    if node[0] == "cur":
+        return True
+    return node[0] != "lit" and any(_uses_current(child) for child in node[1:])
+
+
+def _resolve(plan: _Plan, answers: Mapping[str, Any]) -> tuple[set[str], dict]:
     relevant: set[str] = set()
     values: dict[str, Any] = {}
-    for _ in range(len(form.questions) + 1):
+    for _ in range(len(plan.questions) + 1):
         changed = False
-        for question in form.questions.values():
+        for question in plan.questions:
+            name = question.name
             now_relevant = _is_relevant(question, values)
             value = _own_value(question, answers, values) if now_relevant else None
-            if now_relevant != (question.name in relevant) or values.get(question.name) != value:
+            if now_relevant != (name in relevant) or values.get(name) != value:
                 changed = True
             if now_relevant:
-                relevant.add(question.name)
+                relevant.add(name)
             else:
-                relevant.discard(question.name)
+                relevant.discard(name)
             if is_empty(value):
-                values.pop(question.name, None)
+                values.pop(name, None)
             else:
-                values[question.name] = value
-        if not changed:
+                values[name] = value
+        if not changed or plan.one_pass:
             break
     return relevant, values
 
