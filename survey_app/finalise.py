@@ -41,6 +41,8 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     # NFC everywhere; Burmese typed in Zawgyi is stored as Unicode, with a flag.
     answers, text_flags = normalise_answers(answers, meta.language)
     cleaned = clean_answers(form, answers)
+    # A name given to an identifying question must not survive in this record's free text.
+    context["names"] = [*context.get("names", ()), *_identifying_texts(form, cleaned)]
     result = anonymise(form, cleaned, project, mode=meta.mode, context=context)
     vault_key = station.keys().vault if result.identifying and meta.mode == "interview" else None
     if meta.mode != "interview":
@@ -50,6 +52,12 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
                         project_public=project.public_key,
                         text_flags={n: f for n, f in text_flags.items() if n in result.kept})
     return records.finalise(station.store, station.sealer, item, vault_key, then)
+
+
+def _identifying_texts(form: FormDefinition, answers: dict[str, Any]) -> list[str]:
+    return [value for name, value in answers.items()
+            if form.sensitivity_of(name) == "identifying" and isinstance(value, str)
+            and value.strip()]
 
 
 # Projects are never changed once stored (a brand project is refused if imported again
