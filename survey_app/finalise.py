@@ -15,7 +15,7 @@ import sqlite_utils
 from sync.anonymise import anonymise
 
 from .station import Station
-from .store import projects, records
+from .store import projects, records, scrubnames
 from .store.records import Finalisation, RecordMeta
 from .text import normalise_answers
 from .xlsform.logic import clean_answers
@@ -33,7 +33,7 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     Raises records.NotADraft when the record is already final.
     """
     project = _project(station, meta.project_id)
-    context = dict(context or {})
+    context = {**_listed_names(station, meta), **(context or {})}
     if meta.mode == "interview" and project.kind == projects.BRAND:
         # Representatives linked across rounds get a keyed pseudonym, never their identity.
         context.setdefault("pseudonym_key",
@@ -52,6 +52,20 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
                         project_public=project.public_key,
                         text_flags={n: f for n, f in text_flags.items() if n in result.kept})
     return records.finalise(station.store, station.sealer, item, vault_key, then)
+
+
+def _listed_names(station: Station, meta: RecordMeta) -> dict[str, Any]:
+    """The names the interpreter listed for this interview or its session.
+
+    Readable only while unlocked; a phone submission arriving while the station is
+    locked cannot read its session's list, so its free text is withheld instead.
+    """
+    owner = meta.session_id or meta.id
+    if not scrubnames.has(station.store, owner):
+        return {}
+    if not station.unlocked:
+        return {"withhold_free_text": True}
+    return {"names": scrubnames.load(station.store, station.keys().records, owner)}
 
 
 def _identifying_texts(form: FormDefinition, answers: dict[str, Any]) -> list[str]:

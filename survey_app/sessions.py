@@ -19,7 +19,7 @@ import sqlite_utils
 
 from .keys import aead
 from .station import Station
-from .store import Store, projects, suppliers
+from .store import Store, projects, scrubnames, suppliers
 
 OPEN, CLOSED, EXPIRED, FULL = "open", "closed", "expired", "full"
 MAX_HOURS = 24 * 14
@@ -97,7 +97,8 @@ def check_languages(form_languages: list[str], wanted: list[str] | None) -> tupl
 
 def create_session(station: Station, *, form_id: str, supplier: dict[str, str] | str,
                    languages: list[str] | None = None, max_responses: int | None = None,
-                   hours: float | None = None) -> tuple[CollectionSession, str]:
+                   hours: float | None = None,
+                   scrub_names: list[str] | None = None) -> tuple[CollectionSession, str]:
     """Create a session; returns it and its token (shown once here, then kept encrypted).
 
     ``supplier`` is the details the interpreter typed (a new supplier) or an existing
@@ -126,6 +127,7 @@ def create_session(station: Station, *, form_id: str, supplier: dict[str, str] |
     }
     row["token_enc"] = aead.encrypt(records_key, token.encode(), _token_aad(row["id"]))
     station.store.write(lambda db: db["collect_sessions"].insert(row))
+    scrubnames.save(station.store, records_key, row["id"], scrub_names or [])
     return CollectionSession.from_row(row), token
 
 

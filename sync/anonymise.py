@@ -50,7 +50,9 @@ def anonymise(form: Any, answers: dict[str, Any], project: Any, *, mode: str,
               context: dict[str, Any]) -> Anonymised:
     result = Anonymised()
     names = context.get("names") or ()
-    free_text = bool(getattr(project, "free_text_allowed", True))
+    # A list of names that could not be read (station locked) withholds free text.
+    free_text = bool(getattr(project, "free_text_allowed", True)) and \
+        not context.get("withhold_free_text")
     for name, value in answers.items():
         question = form.questions.get(name)
         if question is None:

@@ -10,6 +10,7 @@ import click
 
 from .. import qr, sessions
 from ..network import lan_addresses
+from ..store import scrubnames
 from ..store.formstore import FormNotFound
 from .common import home_option, open_station, unlocked_station
 
@@ -42,10 +43,13 @@ def _csv(value: str | None) -> list[str] | None:
               help="Hours until the session closes (default: the `session_hours` setting).")
 @click.option("--base-url", default=None,
               help="Start of the URL phones open (default: http://<first LAN address>:<port>).")
+@click.option("--scrub-names", default=None,
+              help="Comma-separated names to remove from workers' free text (stored "
+                   "encrypted; while the station is locked, free text is withheld instead).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
 def new(home: Path | None, form_id: str, supplier: str, country: str, os_id: str,
         languages: str | None, max_responses: int | None, hours: float | None,
-        base_url: str | None, as_json: bool) -> None:
+        base_url: str | None, scrub_names: str | None, as_json: bool) -> None:
     """Open a collection session and print its form URL and a QR code.
 
     Needs the passphrase (AMPLIFY_PASSPHRASE or asked): the supplier's details are
@@ -61,7 +65,8 @@ def new(home: Path | None, form_id: str, supplier: str, country: str, os_id: str
         session, token = sessions.create_session(
             station, form_id=form_id,
             supplier={"name": supplier, "country": country, "os_id": os_id},
-            languages=_csv(languages), max_responses=max_responses, hours=hours)
+            languages=_csv(languages), max_responses=max_responses, hours=hours,
+            scrub_names=scrubnames.parse(scrub_names))
         url = form_url(base_url or default_base(station.settings["port"]), token)
     except (sessions.SessionError, ValueError, FormNotFound) as exc:
         raise click.ClickException(str(exc)) from None

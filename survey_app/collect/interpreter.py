@@ -30,6 +30,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -37,7 +38,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import get_station, qr, sessions
 from ..network import lan_addresses
 from ..station import Locked
-from ..store import formstore, suppliers
+from ..store import formstore, scrubnames, suppliers
 from .languages import language_info
 
 sessions_bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -65,6 +66,7 @@ class NewSessionForm(FlaskForm):
     max_responses = IntegerField(_l("Most completed responses"),
                                  validators=[NumberRange(1, 100000)])
     hours = FloatField(_l("Open for (hours)"), validators=[NumberRange(0.1, sessions.MAX_HOURS)])
+    scrub_names = TextAreaField(_l("Names to remove from free text (optional, one per line)"))
 
 
 def _new_session_form(station: Any) -> NewSessionForm:
@@ -113,7 +115,7 @@ def create() -> Any:
         session, _token = sessions.create_session(
             station, form_id=form.form_id.data, supplier=supplier,
             languages=form.languages.data or None, max_responses=form.max_responses.data,
-            hours=form.hours.data)
+            hours=form.hours.data, scrub_names=scrubnames.parse(form.scrub_names.data))
     except (ValueError, suppliers.SupplierNotFound) as exc:
         form.supplier_name.errors = [str(exc)]
         return _render_index(form, 400)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField
+from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from ..keys.keyring import MIN_PASSPHRASE
@@ -48,3 +48,4 @@ class NewInterviewForm(FlaskForm):
                                    validators=[Optional(), Length(max=2)])
     supplier_os_id = StringField(_l("Open Supply Hub ID (optional)"),
                                  validators=[Optional(), Length(max=32)])
+    scrub_names = TextAreaField(_l("Names to remove from free text (optional, one per line)"))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..i18n import find_language
 from ..station import Station
-from ..store import formstore, projects, records, suppliers
+from ..store import formstore, projects, records, scrubnames, suppliers
 from ..store.records import DRAFT, RecordMeta
 from ..xlsform.model import FormDefinition
 from .forms import NEW_SUPPLIER, NewInterviewForm
@@ -70,4 +70,5 @@ def start_interview(station: Station, records_key: bytes,
                       language=form.language.data, status=DRAFT, supplier_id=supplier_id,
                       session_id=None, day="", seq=0, revision=1)
     meta = records.create_draft(station.store, records_key, meta, {})
+    scrubnames.save(station.store, records_key, meta.id, scrubnames.parse(form.scrub_names.data))
     return meta, first_page_name(definition, {})

@@ -69,8 +69,12 @@ def _003_sync_exports(db: sqlite_utils.Database) -> None:
 
 
 # Append new steps at the end; the function name is the migration's identity.
+def _004_scrub_names(db: sqlite_utils.Database) -> None:
+    db["scrub_names"].create({"owner_id": str, "payload": bytes}, pk="owner_id")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core, _002_collect_sessions,
-                                                              _003_sync_exports]
+                                                              _003_sync_exports, _004_scrub_names]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
