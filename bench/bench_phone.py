@@ -103,7 +103,7 @@ def free_port() -> int:
 
 def serve(kind: str, target: str, port: int) -> None:
     """Run in a child process: one WSGI app on waitress, as `amplify serve` runs it."""
-    from waitress import serve as waitress_serve
+    from survey_app.server import serve_wsgi
 
     if kind == "amplify":
         from survey_app import create_app
@@ -112,8 +112,7 @@ def serve(kind: str, target: str, port: int) -> None:
     else:
         app = bare_app(Path(target))
     print("ready", flush=True)
-    waitress_serve(app, host="127.0.0.1", port=port, threads=8, connection_limit=1000,
-                   ident="bench", channel_timeout=120, _quiet=True)
+    serve_wsgi(app, "127.0.0.1", port, threads=8, connection_limit=1000)
 
 
 def bare_app(path: Path):

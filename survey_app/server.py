@@ -31,6 +31,16 @@ def describe(host: str, port: int) -> str:
     return "\n".join(lines)
 
 
+def serve_wsgi(app: Flask, host: str, port: int, *, threads: int, connection_limit: int) -> None:
+    """Serve a WSGI app the way the station does (the benchmarks serve their baseline so too).
+
+    No ``Server`` header (``ident=""``): a network scan need not learn what runs here.
+    """
+    waitress_serve(app, host=host, port=port, threads=threads,
+                   connection_limit=connection_limit, ident="",
+                   clear_untrusted_proxy_headers=True, channel_timeout=120, _quiet=True)
+
+
 def run(app: Flask, host: str, port: int, *, threads: int, connection_limit: int,
         show_qr: bool = True) -> None:
     click.echo(describe(host, port))
@@ -38,6 +48,4 @@ def run(app: Flask, host: str, port: int, *, threads: int, connection_limit: int
     if show_qr:
         click.echo(qr.terminal(target))
     log.info("station serving on port %s", port)
-    waitress_serve(app, host=host, port=port, threads=threads,
-                   connection_limit=connection_limit, ident="amplify",
-                   clear_untrusted_proxy_headers=True, channel_timeout=120)
+    serve_wsgi(app, host, port, threads=threads, connection_limit=connection_limit)
