@@ -132,6 +132,7 @@ def test_server_answers_on_its_port_and_prints_url_and_qr(tmp_path: Path, entry:
             page = response.read().decode()
             assert "passphrase" in page.lower()
             assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+            assert response.headers.get("Server") is None, "the server names itself"
     finally:
         process.terminate()
         output = process.communicate(timeout=10)[0]
