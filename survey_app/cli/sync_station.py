@@ -147,7 +147,7 @@ def push_command(url: str, bundles: tuple[Path, ...]) -> None:
 
     Example:
 
-        amplify push --url http://192.168.1.10:8765 amplify-2026-01-31-1a2b3c4d.bundle
+        amplify push --url http://192.168.1.10:8765 amplify-1a2b3c4d5e6f.bundle
     """
     for path in bundles:
         try:
