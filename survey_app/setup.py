@@ -28,7 +28,7 @@ def initialise(station: Station, passphrase: str) -> UnlockedKeys:
     public = keyring.local_project_public(station.home)
     projects.add_local_project(station.store, "local-" + batch_id_for(public)[:12], public)
     station_signing_key(station.home)
-    for path in builtin_form_files():
-        formstore.add_form(station.store, load_xlsform(path), path.read_bytes(), path.name)
+    formstore.add_forms(station.store, [(load_xlsform(path), path.read_bytes(), path.name)
+                                        for path in builtin_form_files()])
     station.unlock(passphrase)
     return keys
