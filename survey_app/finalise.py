@@ -61,11 +61,12 @@ def _listed_names(station: Station, meta: RecordMeta) -> dict[str, Any]:
     locked cannot read its session's list, so its free text is withheld instead.
     """
     owner = meta.session_id or meta.id
-    if not scrubnames.has(station.store, owner):
+    blob = scrubnames.stored(station.store, owner)  # one read on the phone's submit path
+    if blob is None:
         return {}
     if not station.unlocked:
         return {"withhold_free_text": True}
-    return {"names": scrubnames.load(station.store, station.keys().records, owner)}
+    return {"names": scrubnames.decrypt(station.keys().records, owner, blob)}
 
 
 def _identifying_texts(form: FormDefinition, answers: dict[str, Any]) -> list[str]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-import sqlite_utils
-
 from ..keys import aead
 from .db import Store
 from .records import decode, encode
@@ -42,16 +40,17 @@ def save(store: Store, records_key: bytes, owner_id: str, names: list[str]) -> N
         [owner_id, blob]))
 
 
-def _row(db: sqlite_utils.Database, owner_id: str) -> bytes | None:
-    found = db.execute("SELECT payload FROM scrub_names WHERE owner_id = ?",
-                       [owner_id]).fetchone()
+def stored(store: Store, owner_id: str) -> bytes | None:
+    """The encrypted list of this owner, or None when nobody listed names."""
+    found = store.read().execute("SELECT payload FROM scrub_names WHERE owner_id = ?",
+                                 [owner_id]).fetchone()
     return found[0] if found else None
 
 
-def has(store: Store, owner_id: str) -> bool:
-    return _row(store.read(), owner_id) is not None
+def decrypt(records_key: bytes, owner_id: str, blob: bytes) -> list[str]:
+    return decode(aead.decrypt(records_key, blob, _aad(owner_id)))
 
 
 def load(store: Store, records_key: bytes, owner_id: str) -> list[str]:
-    blob = _row(store.read(), owner_id)
-    return decode(aead.decrypt(records_key, blob, _aad(owner_id))) if blob else []
+    blob = stored(store, owner_id)
+    return decrypt(records_key, owner_id, blob) if blob else []
