@@ -59,14 +59,14 @@ def runner(app):
 
 
 class LiveServer:
-    """A real waitress server on 127.0.0.1 in a background thread."""
+    """The station's own waitress server on 127.0.0.1, in a background thread."""
 
     def __init__(self, app, threads: int = 8) -> None:
-        from waitress import create_server
+        from survey_app.server import create_wsgi_server
 
         self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=threads,
-                                    connection_limit=500, ident="amplify-test")
+        self.server = create_wsgi_server(app, "127.0.0.1", 0, threads=threads,
+                                         connection_limit=500)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
