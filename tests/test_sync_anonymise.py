@@ -9,7 +9,7 @@ import pytest
 from survey_app.store.projects import Project
 from survey_app.xlsform.loader import load_xlsform
 from sync.anonymise import PSEUDONYM, anonymise, normalise_identity
-from sync.scrub import REMOVED, scrub
+from sync.scrub import DEFAULT_REGIONS, MIN_DIGITS, REMOVED, scrub
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 LOCAL = Project("local-x", "Local", "local", b"k" * 32, (), True)
@@ -42,6 +42,16 @@ def test_scrub_removes_numbers_and_addresses_in_any_script(text):
     assert REMOVED in cleaned
     assert not any(ch.isdecimal() and ch not in "0123456789" for ch in cleaned)
     assert "@" not in cleaned and "48213" not in cleaned and "483927" not in cleaned
+
+
+@pytest.mark.parametrize("region", DEFAULT_REGIONS)
+def test_no_whole_phone_number_is_shorter_than_the_digit_gate(region):
+    """scrub skips the phone matcher below MIN_DIGITS digits: phonenumbers' own metadata
+    must agree that no number it could call valid in that region is that short."""
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    assert min(metadata.general_desc.possible_length) >= MIN_DIGITS
 
 
 def test_scrub_keeps_years_and_small_numbers_and_words():
