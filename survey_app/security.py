@@ -37,11 +37,17 @@ def redact(message: str) -> str:
     return _IPV6.sub("[address]", _IPV4.sub("[address]", message))
 
 
+# Every page may show something personal: never let a browser or proxy keep it.
+_DEFAULTS = [(name.lower(), name, value)
+             for name, value in [*HEADERS.items(), ("Cache-Control", "no-store")]]
+
+
 def add_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    # Every page may show something personal: never let a browser or proxy keep it.
-    response.headers.setdefault("Cache-Control", "no-store")
+    """The strict headers, except where the view set its own (a page's CSP hashes)."""
+    present = {name.lower() for name in response.headers.keys()}
+    for lower, name, value in _DEFAULTS:
+        if lower not in present:
+            response.headers.add(name, value)
     return response
 
 

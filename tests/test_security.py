@@ -57,3 +57,21 @@ def test_wal_is_emptied_when_the_station_locks(app):
     assert wal.exists() and wal.stat().st_size > 0
     station.lock()
     assert wal.stat().st_size == 0
+
+
+def test_phone_requests_get_no_cookie_session_and_cannot_start_one(app):
+    from flask import request
+
+    with app.test_request_context("/f/sometoken/page", method="POST"):
+        phone = app.session_interface.open_session(app, request)
+        assert app.session_interface.is_null_session(phone)
+        try:
+            phone["x"] = 1
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("a phone request could write a session cookie")
+    with app.test_request_context("/sessions/"):
+        interpreter = app.session_interface.open_session(app, request)
+        interpreter["x"] = 1  # the interpreter's screens keep their signed session
+        assert interpreter.modified
