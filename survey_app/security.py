@@ -44,7 +44,7 @@ _DEFAULTS = [(name.lower(), name, value)
 
 def add_headers(response: Response) -> Response:
     """The strict headers, except where the view set its own (a page's CSP hashes)."""
-    present = {name.lower() for name in response.headers.keys()}
+    present = {name.lower() for name, _value in response.headers}
     for lower, name, value in _DEFAULTS:
         if lower not in present:
             response.headers.add(name, value)

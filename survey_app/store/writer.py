@@ -103,7 +103,7 @@ def _commit_plain(db: sqlite_utils.Database, group: list[_Queued]) -> _Queued | 
     except BaseException as exc:  # noqa: BLE001 - the whole group failed to commit
         _fail_all(conn, group, exc)
         return None
-    for queued, value in zip(group, values):
+    for queued, value in zip(group, values, strict=True):
         queued.finish(value)
     return None
 
