@@ -107,6 +107,48 @@ def test_failed_job_rolls_back_alone_in_a_group(station):
     assert len(ids) == 3 and "x" not in ids
 
 
+def test_jobs_queued_together_commit_together_and_a_failure_stays_its_own(tmp_path):
+    """Hold the leader's lock so five jobs queue into one group: the duplicate key and
+    the crash fail alone, on their own callers; the other three commit once."""
+    import sqlite3
+
+    from survey_app.store.db import connect
+    from survey_app.store.writer import Writer
+
+    path = tmp_path / "group.db"
+    with connect(path) as conn:
+        conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
+    writer = Writer(lambda: connect(path))
+    outcomes: list[str] = []
+
+    def submit(key: str) -> None:
+        def job(db):
+            db.conn.execute("INSERT INTO t VALUES (?)", [key])
+            if key == "crash":
+                raise ZeroDivisionError
+            return key
+
+        try:
+            outcomes.append(writer.submit(job))
+        except sqlite3.IntegrityError:
+            outcomes.append("duplicate")
+        except ZeroDivisionError:
+            outcomes.append("crashed")
+
+    threads = [threading.Thread(target=submit, args=(k,)) for k in ("a", "b", "a", "crash", "c")]
+    with writer._commit_lock:
+        for thread in threads:
+            thread.start()
+        while len(writer._pending) < len(threads):
+            time.sleep(0.01)
+    for thread in threads:
+        thread.join(timeout=10)
+    writer.stop()
+    assert sorted(outcomes) == ["a", "b", "c", "crashed", "duplicate"]
+    with connect(path) as conn:
+        assert sorted(k for (k,) in conn.execute("SELECT k FROM t")) == ["a", "b", "c"]
+
+
 def test_acknowledged_draft_survives_a_killed_process(home, tmp_path):
     """A child process saves a draft, reports it, and is killed at once (SIGKILL)."""
     script = textwrap.dedent(f"""
