@@ -137,6 +137,22 @@ def test_rate_limit_per_phone_is_429(app, client, open_session):
     assert codes[:4] == [200] * 4 and codes[-1] == 429
 
 
+def test_rate_limiter_window_and_forgetting_idle_phones():
+    from survey_app.collect.guard import RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(window=60, clock=lambda: now[0])
+    assert [limiter.allow("phone-a", 3) for _ in range(4)] == [True, True, True, False]
+    for i in range(20_000):  # a crowd, each once: all remembered while within the window
+        limiter.allow(f"phone-{i}", 3)
+    assert limiter.tracked() == 20_001
+    now[0] = 61.0  # the window has passed for everyone but phone-a's next request
+    assert limiter.allow("phone-a", 3)
+    assert limiter.tracked() == 1
+    now[0] = 90.0  # phone-a's earlier hits have left the window; its one at 61 has not
+    assert [limiter.allow("phone-a", 3) for _ in range(3)] == [True, True, False]
+
+
 def test_request_size_limit_is_413(client, open_session):
     _session, token = open_session
     first = start(client, token)

@@ -9,7 +9,8 @@ import hashlib
 import hmac
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Callable
 
 from flask import current_app
 
@@ -31,29 +32,46 @@ def csrf_ok(given: str | None, session_id: str, resume_hash: str) -> bool:
 
 
 class RateLimiter:
-    """Sliding window: at most ``limit`` requests per ``window`` seconds per key."""
+    """Sliding window: at most ``limit`` requests per ``window`` seconds per key.
 
-    def __init__(self, window: float = 60.0) -> None:
+    Keys are kept in order of last use, so forgetting the ones idle for a whole window
+    only ever looks at the oldest: constant work per request however many phones are
+    active (an earlier sweep over every key ran on each request past 10,000 keys and
+    halved a busy station's throughput).
+    """
+
+    def __init__(self, window: float = 60.0, clock: Callable[[], float] = time.monotonic
+                 ) -> None:
         self.window = window
-        self._hits: dict[str, deque[float]] = {}
+        self._clock = clock
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def allow(self, key: str, limit: int) -> bool:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
+            self._forget_idle(now)
+            hits = self._hits.get(key)
+            if hits is None:
+                hits = self._hits[key] = deque()
+            else:
+                self._hits.move_to_end(key)
             while hits and now - hits[0] > self.window:
                 hits.popleft()
             if len(hits) >= limit:
                 return False
             hits.append(now)
-            if len(self._hits) > 10000:
-                self._forget_idle(now)
             return True
 
+    def tracked(self) -> int:
+        """How many keys are remembered (those used within the last window)."""
+        return len(self._hits)
+
     def _forget_idle(self, now: float) -> None:
-        idle = [k for k, hits in self._hits.items() if not hits or now - hits[-1] > self.window]
-        for key in idle:
+        while self._hits:
+            key, hits = next(iter(self._hits.items()))
+            if hits and now - hits[-1] <= self.window:
+                return
             del self._hits[key]
 
 
