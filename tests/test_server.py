@@ -7,7 +7,11 @@ import socket
 import threading
 import time
 
-from survey_app.server import TaskFlushedChannel, create_wsgi_server
+from waitress.channel import HTTPChannel
+
+from survey_app.server import TaskFlushedChannel
+
+from .conftest import LiveServer
 
 
 def big_body_app(environ, start_response):
@@ -18,30 +22,17 @@ def big_body_app(environ, start_response):
     return (chunk for _ in range(64))
 
 
-def serve(app, threads: int = 2):
+def serve(app) -> LiveServer:
     # A small high-water mark: a worker with more unsent bytes waits for the main loop.
-    server = create_wsgi_server(app, "127.0.0.1", 0, threads=threads, connection_limit=50,
-                                outbuf_high_watermark=64 * 1024)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return server, thread
-
-
-def stop(server, thread) -> None:
-    channels = dict(server._map)
-    server._map.clear()
-    server.pull_trigger()
-    thread.join(timeout=10)
-    for channel in channels.values():
-        channel.close()
-    server.task_dispatcher.shutdown()
+    return LiveServer(app, threads=2, outbuf_high_watermark=64 * 1024)
 
 
 def test_large_responses_arrive_whole_to_slow_readers():
-    server, thread = serve(big_body_app)
-    try:
+    with serve(big_body_app) as live:
+        port = live.server.effective_port
+
         def fetch(results: list[int]) -> None:
-            conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=20)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
             conn.connect()
             conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 * 1024)
             for _ in range(2):  # keep-alive: the second request follows the first
@@ -61,29 +52,18 @@ def test_large_responses_arrive_whole_to_slow_readers():
         for reader in readers:
             reader.join(timeout=60)
         assert results == [4 * 1024 * 1024] * 12
-    finally:
-        stop(server, thread)
 
 
 def test_connections_are_task_flushed_and_nameless():
-    server, thread = serve(lambda environ, start: (start("200 OK", []), [b"ok"])[1])
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+    with serve(lambda environ, start: (start("200 OK", []), [b"ok"])[1]) as live:
+        conn = http.client.HTTPConnection("127.0.0.1", live.server.effective_port, timeout=10)
         conn.request("GET", "/")
         response = conn.getresponse()
         assert response.read() == b"ok"
         assert response.getheader("Server") is None
-        channels = [c for c in server._map.values() if isinstance(c, http_channel_type())]
+        channels = [c for c in live.server._map.values() if isinstance(c, HTTPChannel)]
         assert channels and all(isinstance(c, TaskFlushedChannel) for c in channels)
         conn.close()
-    finally:
-        stop(server, thread)
-
-
-def http_channel_type():
-    from waitress.channel import HTTPChannel
-
-    return HTTPChannel
 
 
 def channel_state(**state) -> TaskFlushedChannel:
