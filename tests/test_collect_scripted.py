@@ -4,17 +4,22 @@ HTML inputs by name (it knows nothing of the forms), submits, then resubmits."""
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from survey_app import sessions
 from survey_app.setup import builtin_form_files
 from survey_app.store import records
-from survey_app.xlsform import load_xlsform
+from survey_app.xlsform import FormError, load_xlsform
+from tests.conftest import SHARED_XLSFORMS
+from tests.test_cli import amplify
 
 CANARY = "zqxcanary"
 SAMPLE_VALUES = {"number": "3", "date": "2020-01-31", "time": "10:30",
@@ -147,3 +152,51 @@ def test_scripted_client_walks_every_page_and_resubmits(app, live_server, path):
     assert len(records.list_records(station.store, records.FINAL)) == 1
     assert not list(client.jar)
     assert sessions.get_session(station.store, session.id).completed == 1
+
+
+def corpus_forms() -> list[Path]:
+    """One file per form id among the outside corpus forms this station accepts."""
+    chosen: dict[str, Path] = {}
+    for path in sorted(p for p in SHARED_XLSFORMS.rglob("*")
+                       if p.suffix in {".xls", ".xlsx", ".csv", ".md"} and p.name != "SOURCES.md"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl: "Unknown extension ..."
+                form_id = load_xlsform(path).form_id
+        except FormError:
+            continue  # refusals are test_xlsform_corpus's business
+        chosen.setdefault(form_id, path)
+    return list(chosen.values())
+
+
+def test_scripted_client_walks_every_corpus_form_from_a_cli_session(app, live_server):
+    """Forms written by other projects, added and opened with the CLI, walked by name.
+
+    A form in a language the interface lacks (XLSForm's unnamed ``default``, French)
+    still gets English buttons: it once crashed the language picker.
+    """
+    forms = corpus_forms()
+    assert len(forms) >= 10, f"expected the corpus at {SHARED_XLSFORMS}"
+    home = app.extensions["amplify"].home
+    added = amplify("forms", "add", *map(str, forms), home=home)
+    assert added.returncode == 0, added.stderr
+    failures = []
+    for path in forms:
+        form_id = load_xlsform(path).form_id
+        made = amplify("session", "new", "--form", form_id, "--supplier", "Factory A",
+                       "--base-url", live_server.url, "--json", home=home)
+        assert made.returncode == 0, made.stderr
+        url = json.loads(made.stdout)["url"]
+        before = len(records.list_records(app.extensions["amplify"].store, records.FINAL))
+        try:
+            client = Client()
+            last, last_url, pages = walk(client, url)
+            status, html, _headers = client.request(last_url, last)  # resubmitted
+            assert status == 200 and "data-receipt" in html
+        except AssertionError as error:
+            failures.append(f"{path.name}: {str(error)[:200]}")
+            continue
+        after = len(records.list_records(app.extensions["amplify"].store, records.FINAL))
+        if after != before + 1:
+            failures.append(f"{path.name}: {after - before} records from one submission")
+    assert not failures, "\n".join(failures)
