@@ -214,3 +214,19 @@ def test_answers_never_reach_home_files_in_clear_nor_logs(app, client, open_sess
         if path.is_file():
             assert canary not in path.read_bytes(), path
     assert CANARY not in caplog.text and "127.0.0.1" not in caplog.text
+
+
+def test_each_worker_request_works_out_the_form_logic_once(client, open_session, monkeypatch):
+    """Relevance and calculations are the costliest part of a page; a request asks about
+    the same answers many times (errors, next page, what to show) and must reuse them."""
+    from survey_app.xlsform import logic
+
+    calls = []
+    resolve = logic._resolve
+    monkeypatch.setattr(logic, "_resolve", lambda *args: calls.append(1) or resolve(*args))
+    _session, token = open_session
+    first = start(client, token)
+    assert first.status_code == 200 and len(calls) == 1
+    calls.clear()
+    response, _data = post_page(client, first.get_data(as_text=True))
+    assert response.status_code == 200 and len(calls) == 1

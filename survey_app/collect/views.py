@@ -197,13 +197,14 @@ def start(token: str):
     instance = request.form.get("instance", "")
     if not responses.valid_instance_id(instance):
         instance = responses.new_instance_id()
-    first = logic.next_page(form, {}, None) or form.pages[0].name
-    draft = Draft(page=first, language=lang, instance=instance)
-    try:
-        resume, _response_ = responses.start(get_station().store, session, draft)
-    except responses.TooManyStarted:
-        raise Refused(410) from None
-    return _render_page(session, token, resume, draft, form, first)
+    with logic.reusing_resolutions():
+        first = logic.next_page(form, {}, None) or form.pages[0].name
+        draft = Draft(page=first, language=lang, instance=instance)
+        try:
+            resume, _response_ = responses.start(get_station().store, session, draft)
+        except responses.TooManyStarted:
+            raise Refused(410) from None
+        return _render_page(session, token, resume, draft, form, first)
 
 
 @bp.post("/<token>/resume")
