@@ -37,9 +37,14 @@ SENSITIVITY_LEVELS = ("", "identifying", "quasi", "sensitive")
 PAGE_KINDS = ("page", "repeat")  # "repeat" is reserved: the loader refuses repeats today.
 
 # Question names that would clash with attributes of the web form classes built from a page
-# (field names are question names), so the loader refuses them.
-RESERVED_NAMES = frozenset(
+# (field names are question names), or with the controls posted beside the answers on an
+# interview or phone page, so the loader refuses them. tests/test_xlsform_reserved.py keeps
+# this list complete.
+PAGE_CONTROLS = frozenset({"action", "csrf", "delete", "go", "instance", "lang", "page", "r"})
+RESERVED_NAMES = PAGE_CONTROLS | frozenset(
     {
+        "Meta",
+        "bind_page",
         "data",
         "errors",
         "form_errors",
