@@ -266,3 +266,32 @@ def test_every_question_type_of_a_partner_form(browser, app, all_types_form):
     sealed = records.read_sealed(station.store, station.keys().local_project_private, record_id)
     assert sealed["answers"]["why_red"] == "Bright" and sealed["answers"]["years"] == "3"
     assert sealed["language"] == "en" and sealed["mode"] == "interview"
+
+
+CASCADE = [{"type": "begin group", "name": "where", EN: "Where"},
+           {"type": "select_one state", "name": "state", EN: "State"},
+           {"type": "select_one county", "name": "county", EN: "County",
+            "choice_filter": "state=${state}"},
+           {"type": "end group", "name": "where"}]
+PLACES = [{"list_name": "state", "name": "texas", EN: "Texas"},
+          {"list_name": "state", "name": "washington", EN: "Washington"},
+          {"list_name": "county", "name": "brewster", EN: "Brewster", "state": "texas"},
+          {"list_name": "county", "name": "king", EN: "King", "state": "washington"}]
+
+
+def test_a_refused_page_offers_the_choices_of_what_was_just_answered(browser, app, tmp_path):
+    """Changing the state and keeping a county of the old one is refused, and the page
+    shown then lists the new state's counties, not those of the answer saved before."""
+    path = write_xlsform(tmp_path / "cascade.xlsx", CASCADE, PLACES,
+                         settings={"form_id": "cascade", "version": "1",
+                                   "default_language": "English (en)"})
+    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
+                       path.name)
+    record_id = record_id_of(start_interview(browser, "cascade", "Delta Textiles").path)
+    answer(browser, record_id, "where", {"state": "texas", "county": "brewster"}, "save")
+    page = answer(browser, record_id, "where", {"state": "washington", "county": "brewster"})
+    assert page.status == 422 and "Choose one of the options." in page.text
+    assert 'value="king"' in page.text and 'value="brewster"' not in page.text
+    page = answer(browser, record_id, "where", {"state": "washington", "county": "king"},
+                  "finalise")
+    assert page.status == 200 and "/page/" not in page.path
