@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from survey_app.store import formstore, records
 from survey_app.xlsform import load_xlsform
 
-from .interview_client import FlaskBrowser, answer, page_path, record_id_of, start_interview
+from .conftest import PASSPHRASE
+from .interview_client import (
+    FlaskBrowser,
+    answer,
+    csrf_token,
+    page_path,
+    record_id_of,
+    start_interview,
+)
 from .xlsform_factory import write_xlsform
 
 WORKER = "amplify_worker"
@@ -295,3 +305,33 @@ def test_a_refused_page_offers_the_choices_of_what_was_just_answered(browser, ap
     page = answer(browser, record_id, "where", {"state": "washington", "county": "king"},
                   "finalise")
     assert page.status == 200 and "/page/" not in page.path
+
+
+def test_answers_typed_while_the_station_locked_are_kept_through_unlock(browser, app):
+    """The idle lock can fall while the interpreter types: the posted page goes through
+    the unlock form in the browser (never stored in clear) and is saved once unlocked."""
+    record_id = start_worker(browser)
+    app.extensions["amplify"].lock()
+    page = answer(browser, record_id, "consent_page", {"safe_place": "yes", "consent": "yes"})
+    assert 'name="passphrase"' in page.text
+    assert 'name="keep-safe_place" value="yes"' in page.text
+    wrong = browser._post(form_action(page.text), [*hidden_pairs(page.text),
+                                                   ("passphrase", "not the passphrase")])
+    assert wrong.status == 401 and 'name="keep-consent" value="yes"' in wrong.text
+    unlocked = browser._post(form_action(wrong.text), [*hidden_pairs(wrong.text),
+                                                       ("passphrase", PASSPHRASE)])
+    assert unlocked.status == 200 and 'name="safe_place" value="yes"' in unlocked.text
+    assert "passphrase" not in unlocked.text.split("<form", 1)[1]
+    saved = browser._post(form_action(unlocked.text), hidden_pairs(unlocked.text))
+    assert saved.path == page_path(record_id, "profile")
+    assert stored_answers(app, record_id)["consent"] == "yes"
+
+
+def form_action(html: str) -> str:
+    return re.search(r'<form[^>]* action="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+def hidden_pairs(html: str) -> list[tuple[str, str]]:
+    """The carried fields and the CSRF token of the page's form."""
+    return [*re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html),
+            ("csrf_token", csrf_token(html))]

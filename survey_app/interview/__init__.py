@@ -50,6 +50,10 @@ def interpreter_interface_language() -> None:
 
 @bp.errorhandler(Locked)
 def station_locked(_error: Locked):
+    if request.method == "POST" and request.endpoint == "interview.answer_page":
+        from .views_unlock import unlock_to_continue
+
+        return unlock_to_continue()  # what was typed on the page goes through the unlock
     return redirect(url_for("interview.unlock", next=request.path))
 
 

@@ -65,6 +65,7 @@ def unlock():
         form.passphrase.errors = [_("Too many wrong passphrases. Wait one minute, then try "
                                     "again.")]
         return render_template("interview/unlock.html", form=form), 429
+    carried = carried_fields()
     if form.validate_on_submit():
         try:
             station.unlock(form.passphrase.data)
@@ -75,10 +76,43 @@ def unlock():
             status = 401
         else:
             limiter.succeeded()
-            return redirect(safe_next(url_for("interview.list_interviews")))
+            target = safe_next(url_for("interview.list_interviews"))
+            if carried:
+                return render_template("interview/continue.html", form=PostOnlyForm(),
+                                       action=target, carried=carried)
+            return redirect(target)
     elif request.method == "POST":
         status = 400
-    return render_template("interview/unlock.html", form=form), status
+    return unlock_page(form, carried, safe_next(url_for("interview.list_interviews")), status)
+
+
+# A page posted while the station was locked travels through the unlock form under this
+# prefix (so no answer can take the passphrase field's place) and back to its page after.
+CARRIED = "keep-"
+
+
+def carried_fields() -> list[tuple[str, str]]:
+    """The answers of a page posted while locked, carried through the unlock form."""
+    if request.method != "POST":
+        return []
+    return [(name[len(CARRIED):], value) for name, value in request.form.items(multi=True)
+            if name.startswith(CARRIED)]
+
+
+def unlock_page(form: UnlockForm, carried: list[tuple[str, str]], next_path: str,
+                status: int = 200):
+    """The unlock form; ``carried`` answers ride along in hidden fields, kept only by the
+    browser (the station cannot store them while locked)."""
+    action = url_for("interview.unlock", next=next_path) if carried else None
+    return render_template("interview/unlock.html", form=form, carried=carried,
+                           prefix=CARRIED, action=action), status
+
+
+def unlock_to_continue():
+    """A page posted while locked: ask for the passphrase, then let the page go through."""
+    carried = [(name, value) for name, value in request.form.items(multi=True)
+               if name != "csrf_token"]
+    return unlock_page(UnlockForm(formdata=None), carried, request.path)
 
 
 @bp.post("/lock")
