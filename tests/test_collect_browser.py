@@ -195,3 +195,38 @@ def test_scripts_disabled_form_still_completes(browser, session_url, app):
         assert not context.cookies()
     finally:
         context.close()
+
+
+def test_a_cascade_on_one_page_filters_choices_on_the_phone(phone, app, live_server, tmp_path):
+    """State and county on one page of a partner's form: the counties follow the state
+    as the worker taps, and the record keeps the county that fits."""
+    from survey_app.store import formstore
+    from survey_app.xlsform import load_xlsform
+    from tests.test_interview_flow import CASCADE, PLACES
+    from tests.xlsform_factory import write_xlsform
+
+    station = app.extensions["amplify"]
+    path = write_xlsform(tmp_path / "cascade.xlsx", CASCADE, PLACES,
+                         settings={"form_id": "cascade", "version": "1",
+                                   "default_language": "English (en)"})
+    formstore.add_form(station.store, load_xlsform(path), path.read_bytes(), path.name)
+    _session, token = sessions.create_session(station, form_id="cascade",
+                                              supplier={"name": "Factory A"})
+    phone.goto(f"{live_server.url}/f/{token}")
+    phone.click("button[name=lang]")
+    phone.wait_for_selector("#f")
+    county = "#f input[name=county][value={}]"
+    assert not phone.is_visible(county.format("brewster"))
+    phone.check("#f input[name=state][value=texas]")
+    assert phone.is_visible(county.format("brewster"))
+    assert not phone.is_visible(county.format("king"))
+    phone.check(county.format("brewster"))
+    phone.check("#f input[name=state][value=washington]")
+    assert not phone.is_visible(county.format("brewster"))
+    phone.check(county.format("king"))
+    click_next(phone)
+    assert phone.locator("#done").count() == 1
+    sealed = records.read_sealed(station.store, station.keys().local_project_private,
+                                 finals(app)[0].id)
+    assert sealed["answers"]["state"] == "washington"
+    assert sealed["answers"]["county"] == "king"

@@ -61,3 +61,49 @@ def test_relevance_hides_and_disables(tmp_path: Path, browser):
         assert page.evaluate(disabled, "safety_detail")
     finally:
         context.close()
+
+
+CASCADE_PAGE = """<form method="post">
+<div data-q="town"><label><input type="radio" name="town" value="pp">Phnom Penh</label>
+<label><input type="radio" name="town" value="kp">Kampot</label></div>
+<div data-q="place"><label><input type="radio" name="place" value="f1">Factory 1</label>
+<label><input type="radio" name="place" value="f2">Factory 2</label></div>
+<script type="application/json" id="form-logic">{logic}</script>
+</form>"""
+
+
+def test_a_cascade_on_one_page_filters_choices_as_the_answer_changes(tmp_path: Path, browser):
+    path = write_xlsform(
+        tmp_path / "cascade.xlsx",
+        [
+            {"type": "begin group", "name": "where", "label": "Where"},
+            {"type": "select_one town", "name": "town", "label": "Town"},
+            {"type": "select_one place", "name": "place", "label": "Place",
+             "choice_filter": "town = ${town}"},
+            {"type": "end group"},
+        ],
+        [
+            {"list_name": "town", "name": "pp", "label": "Phnom Penh"},
+            {"list_name": "town", "name": "kp", "label": "Kampot"},
+            {"list_name": "place", "name": "f1", "label": "Factory 1", "town": "pp"},
+            {"list_name": "place", "name": "f2", "label": "Factory 2", "town": "kp"},
+        ],
+    )  # fmt: skip
+    form = load_xlsform(path)
+    logic = json.dumps(client_logic(form, form.page("where"), {}))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content(CASCADE_PAGE.replace("{logic}", logic))
+        page.add_script_tag(content=LOGIC_JS.read_text())
+        shown = ("(v) => { const i = document.querySelector(`[name=place][value=${v}]`);"
+                 " return !i.closest('label').hidden && !i.disabled; }")
+        assert not page.evaluate(shown, "f1") and not page.evaluate(shown, "f2")
+        page.check("input[name=town][value=pp]")
+        assert page.evaluate(shown, "f1") and not page.evaluate(shown, "f2")
+        page.check("input[name=place][value=f1]")
+        page.check("input[name=town][value=kp]")  # the chosen place no longer fits: cleared
+        assert page.evaluate(shown, "f2") and not page.evaluate(shown, "f1")
+        assert not page.is_checked("input[name=place][value=f1]")
+    finally:
+        context.close()

@@ -15,6 +15,7 @@ from survey_app.xlsform.logic import (
     previous_page,
     relevant_questions,
 )
+from survey_app.xlsform.wtf import page_items
 from tests.xlsform_factory import write_xlsform
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
@@ -212,3 +213,42 @@ def test_client_logic_carries_what_the_browser_needs(form):
     }
     assert logic["calculate"] == {"overtime": [">", ["ref", "hours"], ["lit", 48]]}
     assert logic["values"] == {"consent": "yes"}
+
+
+def test_a_cascade_on_one_page_lists_every_choice_and_ships_its_filter(form):
+    """town and place share a page: the page lists every place, the browser filters them
+    as the town changes, and the server still refuses a place of another town."""
+    union, answers = form.page("union"), {**BASE, "town": "pp"}
+    logic = client_logic(form, union, answers)
+    assert logic["choices"]["place"]["filter"] == form.questions["place"].choice_filter
+    rows = logic["choices"]["place"]["rows"]
+    assert set(rows) == {"f1", "f2"} and rows["f2"]["town"] == "kp"
+    items = {item["name"]: item for item in page_items(form, union, "en", answers=answers)}
+    assert [(c["name"], c["fits"]) for c in items["place"]["choices"]] == [
+        ("f1", True), ("f2", False)]  # listed, but hidden and disabled until it fits
+    assert "choices" not in client_logic(form, form.page("profile"), answers)
+    assert page_errors(form, union, {**answers, "member": "no", "place": "f2"}) == {
+        "place": "Choose one of the options."
+    }
+
+
+def test_a_cascade_across_pages_lists_only_the_choices_that_fit(tmp_path):
+    path = write_xlsform(tmp_path / "across.xlsx", [
+        {"type": "begin group", "name": "first", EN: "First"},
+        {"type": "select_one town", "name": "town", EN: "Town"},
+        {"type": "end group"},
+        {"type": "begin group", "name": "second", EN: "Second"},
+        {"type": "select_one place", "name": "place", EN: "Place",
+         "choice_filter": "town = ${town}"},
+        {"type": "end group"},
+    ], [
+        {"list_name": "town", "name": "pp", EN: "Phnom Penh"},
+        {"list_name": "town", "name": "kp", EN: "Kampot"},
+        {"list_name": "place", "name": "f1", EN: "Factory 1", "town": "pp"},
+        {"list_name": "place", "name": "f2", EN: "Factory 2", "town": "kp"},
+    ], settings={"form_id": "across", "version": "1"})  # fmt: skip
+    across = load_xlsform(path)
+    second = across.page("second")
+    items = page_items(across, second, "en", answers={"town": "kp"})
+    assert [c["name"] for c in items[0]["choices"]] == ["f2"]
+    assert "choices" not in client_logic(across, second, {"town": "kp"})

@@ -146,4 +146,4 @@ def test_logic_js_is_small_and_data_driven():
     source = LOGIC_JS.read_text()
     assert not re.search(r"\beval\(|new Function|innerHTML", source)
     squeezed = re.sub(r"/\*.*?\*/|^\s+|\s*\n", "", source, flags=re.S | re.M)
-    assert len(squeezed.encode()) < 6000
+    assert len(squeezed.encode()) < 6500  # every phone page loads it (30 KB budget)

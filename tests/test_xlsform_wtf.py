@@ -144,6 +144,7 @@ def test_page_items_for_templates(form):
         "name": "yes",
         "label": "បាទ",
         "label_2": "Yes",
+        "fits": True,
     }
     assert by_name["story"]["relevant"] == ["=", ["ref", "union"], ["lit", "yes"]]
     assert by_name["union_other"]["other_of"] == "union"

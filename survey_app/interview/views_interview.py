@@ -103,11 +103,6 @@ def answer_page(record_id: str, page_name: str):
     answers = clean_answers(definition, {**answers, **page_form.answers()})
     records.save_draft(station.store, station.keys().records, record_id, answers)
     if action in (NEXT, FINALISE) and not page_is_valid:
-        # The form above offered the choices of the answers saved before this post; show
-        # the page again with those of what was just answered (a cascading select).
-        page_form = build_page_form(definition, current, meta.language, answers,
-                                    formdata=request.form)
-        page_form.validate()
         return _render(meta, definition, current, answers, page_form, status=422)
     if action == BACK:
         target = previous_page(definition, answers, page_name) or page_name

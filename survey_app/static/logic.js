@@ -130,8 +130,28 @@
           }
         });
       }
+      for (name in logic.choices || {}) changed = filterChoices(form, name, logic.choices[name], answers) || changed;
       if (!changed) return;
     }
+  }
+
+  /* A cascade on one page (county after state): each option of the list shows, and can
+     be chosen, only while its row fits the filter; a chosen option that stops fitting is
+     cleared. The server lists them all and checks the choice again on Next. */
+  function filterChoices(form, name, spec, answers) {
+    var changed = false;
+    form.querySelectorAll("[data-q='" + name + "'] [name='" + name + "']").forEach(function (el) {
+      var row = spec.rows[el.value], wrap = el.closest("label") || el;
+      if (!row) return;
+      var fits = !el.closest("[data-q]").hidden && bool(evaluate(spec.filter, answers, undefined, row));
+      if (wrap.hidden === fits || el.disabled === fits) {
+        changed = true;
+        wrap.hidden = !fits;
+        el.disabled = !fits;
+        if (!fits) el.checked = false;
+      }
+    });
+    return changed;
   }
 
   /* Wire the page's #form-logic data to its form. Pages swapped in without a reload

@@ -232,6 +232,17 @@ def _choice_row(choice: Choice) -> dict[str, str]:
     return {**choice.extra, "name": choice.name}
 
 
+def filter_waits_on_page(form: FormDefinition, question: Question, page: Page) -> bool:
+    """The question's choice filter reads an answer given on ``page`` itself (a cascade
+    such as state → county on one page), so which choices fit changes while the page is
+    filled in: the page lists them all, static/logic.js filters them as answers change,
+    and the server checks the choice against the filter on Next."""
+    if question.choice_filter is None:
+        return False
+    on_page = set(page.question_names)
+    return bool(references(question.choice_filter) & (on_page | _live_calculations(form, on_page)))
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -353,7 +364,8 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
 
     {"page": name, "relevant": {name: AST}, "calculate": {name: AST} (calculations that
     depend on this page's inputs, in form order), "values": {name: value} (other answers the
-    expressions use, as the server knows them)}.
+    expressions use, as the server knows them), and on a page with a cascade "choices":
+    {name: {"filter": AST, "rows": {choice name: its row}}} (see filter_waits_on_page)}.
     """
     on_page = set(page.question_names)
     relevant_asts = {
@@ -361,7 +373,13 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
         for name in page.question_names
         if form.questions[name].relevant is not None
     }
-    needed = set().union(*(references(node) for node in relevant_asts.values()))
+    live_filters = {
+        name: form.questions[name]
+        for name in page.question_names
+        if filter_waits_on_page(form, form.questions[name], page)
+    }
+    needed = set().union(*(references(node) for node in relevant_asts.values()),
+                         *(references(q.choice_filter) for q in live_filters.values()))
     live_calculations = _live_calculations(form, on_page)
     seen: set[str] = set()
     while needed - seen:
@@ -370,7 +388,7 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
         if name in live_calculations:
             needed |= references(form.questions[name].calculation or ["lit", ""])
     _relevant, values = resolve(form, answers)
-    return {
+    logic: dict[str, Any] = {
         "page": page.name,
         "relevant": relevant_asts,
         "calculate": {
@@ -384,6 +402,13 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
             if name in values
         },
     }
+    if live_filters:  # only pages with a cascade pay for the choices' rows
+        logic["choices"] = {
+            name: {"filter": question.choice_filter,
+                   "rows": {c.name: _choice_row(c) for c in form.choices_for(question)}}
+            for name, question in live_filters.items()
+        }
+    return logic
 
 
 def _live_calculations(form: FormDefinition, on_page: set[str]) -> set[str]:

@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - older WTForms takes (value, label) tup
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TimeInput
 
 from ..i18n import gettext_in
-from .logic import filter_choices, normalise_answer, page_errors, resolve
+from .logic import filter_choices, filter_waits_on_page, normalise_answer, page_errors, resolve
 from .model import FormDefinition, Page, Question, label_in
 
 REFERENCE = re.compile(r"\$\{([^}\s]+)\}")
@@ -110,7 +110,8 @@ def _specify_other(lang: str) -> str:
     return gettext_in(lang, "Specify other.")
 
 
-def _field(definition: FormDefinition, question: Question, lang: str, values: dict):
+def _field(definition: FormDefinition, question: Question, lang: str, values: dict,
+           page: Page):
     label = label_in(question_label(question, lang), lang) or question.name
     hint = label_in(question.hint, lang)
     attrs: dict[str, str] = {"aria-required": "true"} if question.required else {}
@@ -120,7 +121,7 @@ def _field(definition: FormDefinition, question: Question, lang: str, values: di
     if kind in ("select_one", "select_multiple"):
         choices = [
             _option(choice.name, label_in(choice.label, lang) or choice.name)
-            for choice in _choices(definition, question, values)
+            for choice in _choices(definition, question, values, page)
         ]
         field_class = RadioField if kind == "select_one" else MultiCheckboxField
         return field_class(
@@ -171,7 +172,7 @@ def build_page_form(
     """
     _relevant, values = resolve(form, answers)
     fields = [
-        (name, _field(form, form.questions[name], lang, values))
+        (name, _field(form, form.questions[name], lang, values, page))
         for name in page.question_names
         if form.questions[name].has_input
     ]
@@ -186,9 +187,13 @@ def build_page_form(
 # --------------------------------------------------------------------------- templates
 
 
-def _choices(definition: FormDefinition, question: Question, values: dict | None):
+def _choices(definition: FormDefinition, question: Question, values: dict | None, page: Page):
+    """The choices to list: filtered by the answers known, unless the filter waits on an
+    answer on this very page (then all of them; logic.js filters them live)."""
     choices = definition.choices_for(question)
     if question.choice_filter is None or values is None:
+        return choices
+    if filter_waits_on_page(definition, question, page):
         return choices
     return filter_choices(definition, question, values)
 
@@ -235,10 +240,7 @@ def page_items(
             read_only=question.read_only,
             or_other=question.or_other,
             other_of=question.other_of,
-            choices=[
-                _choice_item(choice.name, choice.label, lang, second_lang)
-                for choice in _choices(form, question, values)
-            ],
+            choices=_choice_items(form, question, values, page, lang, second_lang),
         )
         items.append(item)
     return items
@@ -249,6 +251,20 @@ def _texts(label, hint, lang: str, values, suffix: str) -> dict[str, str]:
     if values is not None:
         texts = {key: fill_references(text, values) for key, text in texts.items()}
     return texts
+
+
+def _choice_items(form: FormDefinition, question: Question, values: dict | None, page: Page,
+                  lang: str, second_lang: str | None) -> list[dict[str, Any]]:
+    """The choices listed, each with ``fits``: false for one of a cascade on this page
+    that does not fit the answers known yet (rendered hidden and disabled, so a page
+    without scripts, or a client filling inputs by name, never picks it; logic.js
+    reveals it when it comes to fit)."""
+    listed = _choices(form, question, values, page)
+    fitting = None
+    if values is not None and filter_waits_on_page(form, question, page):
+        fitting = {choice.name for choice in filter_choices(form, question, values)}
+    return [{**_choice_item(choice.name, choice.label, lang, second_lang),
+             "fits": fitting is None or choice.name in fitting} for choice in listed]
 
 
 def _choice_item(name: str, label, lang: str, second_lang: str | None) -> dict[str, str]:
