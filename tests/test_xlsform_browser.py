@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from survey_app.xlsform import load_xlsform
@@ -18,6 +19,20 @@ PAGE = """<form method="post">
 <div data-q="safety_detail"><input type="text" name="safety_detail"></div>
 <script type="application/json" id="form-logic">{logic}</script>
 </form>"""
+
+
+@contextmanager
+def logic_page(browser, html: str, form, page_name: str):
+    """``html`` with the page's client logic and static/logic.js, in a fresh context."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        logic = json.dumps(client_logic(form, form.page(page_name), {}))
+        page.set_content(html.replace("{logic}", logic))
+        page.add_script_tag(content=LOGIC_JS.read_text())
+        yield page
+    finally:
+        context.close()
 
 
 def test_relevance_hides_and_disables(tmp_path: Path, browser):
@@ -40,13 +55,7 @@ def test_relevance_hides_and_disables(tmp_path: Path, browser):
             {"list_name": "why", "name": "safety", "label": "Safety"},
         ],
     )  # fmt: skip
-    form = load_xlsform(path)
-    logic = json.dumps(client_logic(form, form.page("union"), {}))
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.set_content(PAGE.replace("{logic}", logic))
-        page.add_script_tag(content=LOGIC_JS.read_text())
+    with logic_page(browser, PAGE, load_xlsform(path), "union") as page:
         hidden = "(q) => document.querySelector(`[data-q=${q}]`).hidden"
         disabled = "(n) => document.querySelector(`[name=${n}]`).disabled"
         assert page.evaluate(hidden, "reasons") and page.evaluate(hidden, "safety_detail")
@@ -59,8 +68,6 @@ def test_relevance_hides_and_disables(tmp_path: Path, browser):
         page.check("input[name=member][value=no]")  # hiding reasons empties it: chain hides
         assert page.evaluate(hidden, "reasons") and page.evaluate(hidden, "safety_detail")
         assert page.evaluate(disabled, "safety_detail")
-    finally:
-        context.close()
 
 
 CASCADE_PAGE = """<form method="post">
@@ -89,13 +96,7 @@ def test_a_cascade_on_one_page_filters_choices_as_the_answer_changes(tmp_path: P
             {"list_name": "place", "name": "f2", "label": "Factory 2", "town": "kp"},
         ],
     )  # fmt: skip
-    form = load_xlsform(path)
-    logic = json.dumps(client_logic(form, form.page("where"), {}))
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.set_content(CASCADE_PAGE.replace("{logic}", logic))
-        page.add_script_tag(content=LOGIC_JS.read_text())
+    with logic_page(browser, CASCADE_PAGE, load_xlsform(path), "where") as page:
         shown = ("(v) => { const i = document.querySelector(`[name=place][value=${v}]`);"
                  " return !i.closest('label').hidden && !i.disabled; }")
         assert not page.evaluate(shown, "f1") and not page.evaluate(shown, "f2")
@@ -105,5 +106,3 @@ def test_a_cascade_on_one_page_filters_choices_as_the_answer_changes(tmp_path: P
         page.check("input[name=town][value=kp]")  # the chosen place no longer fits: cleared
         assert page.evaluate(shown, "f2") and not page.evaluate(shown, "f1")
         assert not page.is_checked("input[name=place][value=f1]")
-    finally:
-        context.close()
