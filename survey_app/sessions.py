@@ -199,19 +199,39 @@ def close_session(store: Store, session_id: str) -> CollectionSession:
     return get_session(store, session_id)
 
 
+_FINISHED_WITH_RESPONSES = (
+    "SELECT id FROM collect_sessions WHERE (closed IS NOT NULL OR expires <= ?) AND "
+    "id IN (SELECT DISTINCT session_id FROM collect_responses)")
+
+
 def purge_finished_sessions(store: Store, now: float | None = None) -> int:
-    """Erase response rows (drafts, submit receipts) of closed and expired sessions."""
+    """Erase response rows (drafts, submit receipts) of closed and expired sessions.
+
+    Returns how many sessions had any. Only reads when there is nothing to erase, so it
+    can run every minute (``watch_finished_sessions``) without a commit each time.
+    """
     now = now or time.time()
+    if not store.read().execute(_FINISHED_WITH_RESPONSES, [now]).fetchone():
+        return 0
 
     def job(db: sqlite_utils.Database) -> int:
-        ids = [r[0] for r in db.execute(
-            "SELECT id FROM collect_sessions WHERE (closed IS NOT NULL OR expires <= ?) AND "
-            "id IN (SELECT DISTINCT session_id FROM collect_responses)", [now]).fetchall()]
+        ids = [r[0] for r in db.execute(_FINISHED_WITH_RESPONSES, [now]).fetchall()]
         for session_id in ids:
             _purge_responses(db, session_id)
         return len(ids)
 
     return store.write(job)
+
+
+def watch_finished_sessions(station: Station, every_seconds: float = 60) -> None:
+    """Erase what expired sessions leave behind, now and every minute while serving.
+
+    Closing a session erases its unfinished answers at once; a session that simply
+    expires would otherwise keep them (unreadable drafts, submit receipts) until closed.
+    """
+    purge_finished_sessions(station.store)
+    station.every(every_seconds, lambda: purge_finished_sessions(station.store),
+                  "amplify-session-purge")
 
 
 def _purge_responses(db: sqlite_utils.Database, session_id: str) -> None:

@@ -9,8 +9,10 @@ the interpreter's screen does not stop workers from answering.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from .keys.seal import BatchSealer
 from .settings import load_settings
 from .store import Store, formstore
 from .xlsform.model import FormDefinition
+
+log = logging.getLogger(__name__)
 
 
 class Locked(Exception):
@@ -75,12 +79,23 @@ class Station:
 
     def watch_idle(self, every_seconds: float = 15) -> threading.Thread:
         """Lock on time even when no request comes to notice the idle interpreter."""
+        return self.every(every_seconds, self._expire_if_idle, "amplify-idle-lock")
+
+    def every(self, seconds: float, task: Callable[[], object], name: str) -> threading.Thread:
+        """Run ``task`` every ``seconds`` in a background thread until the station closes.
+
+        A failing run is logged (its exception type, never its message: it could quote
+        data) and the next one still comes.
+        """
 
         def loop() -> None:
-            while not self._closed.wait(every_seconds):
-                self._expire_if_idle()
+            while not self._closed.wait(seconds):
+                try:
+                    task()
+                except Exception as exc:  # noqa: BLE001 - housekeeping must go on
+                    log.warning("%s failed: %s", name, type(exc).__name__)
 
-        thread = threading.Thread(target=loop, name="amplify-idle-lock", daemon=True)
+        thread = threading.Thread(target=loop, name=name, daemon=True)
         thread.start()
         return thread
 

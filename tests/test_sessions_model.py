@@ -83,3 +83,42 @@ def test_existing_supplier_can_be_reused(app):
     second, _ = sessions.create_session(station, form_id="amplify_worker",
                                         supplier=first.supplier_id)
     assert second.supplier_id == first.supplier_id
+
+
+def responses_of(station, session_id: str) -> int:
+    return station.store.read().execute(
+        "SELECT count(*) FROM collect_responses WHERE session_id = ?", [session_id]).fetchone()[0]
+
+
+def start_a_response(client, token: str) -> None:
+    from tests.test_collect_pages import start
+
+    assert start(client, token).status_code == 200
+
+
+def test_expired_sessions_lose_their_responses_and_open_ones_keep_them(app, client):
+    station = app.extensions["amplify"]
+    short, short_token = sessions.create_session(station, form_id="amplify_worker",
+                                                 supplier={"name": "A"}, hours=1)
+    long, long_token = sessions.create_session(station, form_id="amplify_worker",
+                                               supplier={"name": "A"}, hours=48)
+    start_a_response(client, short_token)
+    start_a_response(client, long_token)
+    assert sessions.purge_finished_sessions(station.store) == 0
+    assert sessions.purge_finished_sessions(station.store, now=time.time() + 7200) == 1
+    assert responses_of(station, short.id) == 0 and responses_of(station, long.id) == 1
+
+
+def test_a_serving_station_purges_sessions_as_they_expire(app, client):
+    station = app.extensions["amplify"]
+    session, token = sessions.create_session(station, form_id="amplify_worker",
+                                             supplier={"name": "A"}, hours=1)
+    start_a_response(client, token)
+    sessions.watch_finished_sessions(station, every_seconds=0.05)
+    assert responses_of(station, session.id) == 1
+    station.store.write(lambda db: db.execute(  # the hour has passed
+        "UPDATE collect_sessions SET expires = ? WHERE id = ?", [time.time() - 1, session.id]))
+    deadline = time.monotonic() + 10
+    while responses_of(station, session.id) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert responses_of(station, session.id) == 0

@@ -203,3 +203,24 @@ def test_idle_station_locks_itself_without_a_request(home):
         assert station._keys is None
     finally:
         station.close()
+
+
+def test_a_failing_background_task_is_logged_without_its_message_and_runs_again(home, caplog):
+    station = Station(home)
+    runs = []
+
+    def task() -> None:
+        runs.append(1)
+        raise ValueError("worker typed: my name is Dara")
+
+    try:
+        with caplog.at_level("WARNING"):
+            station.every(0.02, task, "amplify-test-task")
+            deadline = time.monotonic() + 5
+            while len(runs) < 3 and time.monotonic() < deadline:
+                time.sleep(0.02)
+    finally:
+        station.close()
+    assert len(runs) >= 3
+    assert "amplify-test-task failed: ValueError" in caplog.text
+    assert "Dara" not in caplog.text

@@ -85,7 +85,7 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
 
         amplify serve --lan --port 8080
     """
-    from .. import create_app
+    from .. import create_app, sessions
     from ..server import run
 
     path = resolve_home(home)
@@ -98,6 +98,7 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
         except WrongPassphrase as exc:
             raise click.ClickException(str(exc)) from None
     station.watch_idle()
+    sessions.watch_finished_sessions(station)
     settings = station.settings
     bind = "0.0.0.0" if lan else (host or settings["host"])
     run(app, bind, port or settings["port"], threads=settings["threads"],
