@@ -61,11 +61,11 @@ def unlock():
     form = UnlockForm()
     limiter = unlock_limiter()
     status = 200
+    carried, target = carried_fields(), safe_next(url_for("interview.list_interviews"))
     if request.method == "POST" and limiter.blocked():
         form.passphrase.errors = [_("Too many wrong passphrases. Wait one minute, then try "
                                     "again.")]
-        return render_template("interview/unlock.html", form=form), 429
-    carried = carried_fields()
+        return unlock_page(form, carried, target, 429)
     if form.validate_on_submit():
         try:
             station.unlock(form.passphrase.data)
@@ -76,14 +76,13 @@ def unlock():
             status = 401
         else:
             limiter.succeeded()
-            target = safe_next(url_for("interview.list_interviews"))
             if carried:
                 return render_template("interview/continue.html", form=PostOnlyForm(),
                                        action=target, carried=carried)
             return redirect(target)
     elif request.method == "POST":
         status = 400
-    return unlock_page(form, carried, safe_next(url_for("interview.list_interviews")), status)
+    return unlock_page(form, carried, target, status)
 
 
 # A page posted while the station was locked travels through the unlock form under this
