@@ -259,12 +259,12 @@ def _choice_items(form: FormDefinition, question: Question, values: dict | None,
     that does not fit the answers known yet (rendered hidden and disabled, so a page
     without scripts, or a client filling inputs by name, never picks it; logic.js
     reveals it when it comes to fit)."""
-    listed = _choices(form, question, values, page)
-    fitting = None
-    if values is not None and filter_waits_on_page(form, question, page):
-        fitting = {choice.name for choice in filter_choices(form, question, values)}
+    if values is None or not filter_waits_on_page(form, question, page):
+        return [{**_choice_item(choice.name, choice.label, lang, second_lang), "fits": True}
+                for choice in _choices(form, question, values, page)]
+    fitting = {choice.name for choice in filter_choices(form, question, values)}
     return [{**_choice_item(choice.name, choice.label, lang, second_lang),
-             "fits": fitting is None or choice.name in fitting} for choice in listed]
+             "fits": choice.name in fitting} for choice in form.choices_for(question)]
 
 
 def _choice_item(name: str, label, lang: str, second_lang: str | None) -> dict[str, str]:
