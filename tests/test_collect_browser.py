@@ -80,6 +80,16 @@ def walk_to_end(page, *, before_each=None, limit: int = 30) -> None:
     raise AssertionError("the form did not end")
 
 
+def past_consent(phone, session_url) -> None:
+    """Open the form in English, answer the consent page, wait for the profile page."""
+    url, _session = session_url
+    phone.goto(url)
+    phone.click("button[name=lang][value=en]")
+    answer_page(phone)
+    click_next(phone)
+    phone.wait_for_selector("#f input[name=gender]")
+
+
 def storage_empty(page) -> bool:
     return page.evaluate("() => sessionStorage.length === 0 && localStorage.length === 0 "
                          "&& document.cookie === ''")
@@ -102,12 +112,7 @@ def test_answer_in_a_language(phone, session_url, app, language):
 
 
 def test_offline_mid_form_loses_nothing(phone, session_url, app):
-    url, _session = session_url
-    phone.goto(url)
-    phone.click("button[name=lang][value=en]")
-    answer_page(phone)
-    click_next(phone)  # consent page done
-    phone.wait_for_selector("#f input[name=gender]")
+    past_consent(phone, session_url)
     answer_page(phone)
     phone.context.set_offline(True)
     click_next(phone, wait=False)
@@ -122,12 +127,7 @@ def test_offline_mid_form_loses_nothing(phone, session_url, app):
 
 
 def test_reload_mid_form_continues(phone, session_url, app):
-    url, _session = session_url
-    phone.goto(url)
-    phone.click("button[name=lang][value=en]")
-    answer_page(phone)
-    click_next(phone)
-    phone.wait_for_selector("#f input[name=gender]")
+    past_consent(phone, session_url)
     phone.reload()
     phone.wait_for_selector("#f input[name=gender]")
     walk_to_end(phone)
@@ -158,12 +158,7 @@ def test_double_tap_submit_makes_one_record(phone, session_url, app):
 
 
 def test_quick_exit_leaves_nothing(phone, session_url, app):
-    url, session = session_url
-    phone.goto(url)
-    phone.click("button[name=lang][value=en]")
-    answer_page(phone)
-    click_next(phone)
-    phone.wait_for_selector("#f input[name=gender]")
+    past_consent(phone, session_url)
     assert phone.evaluate("() => sessionStorage.length") > 0
     phone.click("#x button")
     phone.wait_for_url("**/f/bye")
