@@ -38,10 +38,10 @@ sys.path.insert(0, str(REPO))
 import sqlite_utils  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from sync import synthetic  # noqa: E402
-from sync.central import admin, dataset, keys  # noqa: E402
-from sync.central.merge import merge_bundle  # noqa: E402
+from central import admin, dataset, keys  # noqa: E402
+from central.merge import merge_bundle  # noqa: E402
 from sync.stationid import StationIdentity  # noqa: E402
+from tests import synthetic  # noqa: E402
 
 PASSPHRASE = "benchmark brand passphrase"
 FORM = REPO / "forms" / "worker.xlsx"
@@ -131,8 +131,8 @@ def merge_in_child(setup: Setup, bundle: Path) -> tuple[float, int, int, int]:
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    code = ("import sys; from pathlib import Path; from sync.central import keys; "
-            "from sync.central.merge import merge_bundle; home = Path(sys.argv[1]); "
+    code = ("import sys; from pathlib import Path; from central import keys; "
+            "from central.merge import merge_bundle; home = Path(sys.argv[1]); "
             "r = merge_bundle(home, keys.unlock(home, sys.argv[3]), Path(sys.argv[2])); "
             "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
             "print(r.new, hwm.split()[1])")

@@ -80,7 +80,7 @@ def make_home(root: Path) -> tuple[Path, dict[str, str]]:
     from survey_app.setup import initialise
     from survey_app.station import Station
     from survey_app.store import formstore
-    from survey_app.xlsform import load_xlsform
+    from xlsform import load_xlsform
 
     home = root / "home"
     station = Station(home)
@@ -241,7 +241,7 @@ def answers() -> list[tuple[str, str]]:
 def page_bytes(port: int, tokens: dict[str, str]) -> list[dict]:
     """Per form and language: first load and the heaviest question page, raw and gzip."""
     from survey_app.setup import builtin_form_files
-    from survey_app.xlsform import load_xlsform
+    from xlsform import load_xlsform
 
     _status, script, _h = get(port, "/f/static/collect.js")
     rows = []

@@ -13,13 +13,13 @@ from typing import Any
 import sqlite_utils
 
 from sync.anonymise import anonymise
+from xlsform.logic import clean_answers
+from xlsform.model import FormDefinition
 
 from .station import Station
 from .store import projects, records, scrubnames
 from .store.records import Finalisation, RecordMeta
 from .text import normalise_answers
-from .xlsform.logic import clean_answers
-from .xlsform.model import FormDefinition
 
 
 def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,

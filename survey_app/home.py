@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sync.files import write_private
+
 DB_NAME = "amplify.db"
 KEYS_NAME = "keys.json"
 SECRET_KEY_NAME = "flask_secret"
@@ -30,23 +32,6 @@ def ensure_home(home: Path) -> Path:
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     (home / LOG_DIR).mkdir(mode=0o700, exist_ok=True)
     return home
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write a file readable by the owner only, durably (fsync before rename)."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def secret_file(home: Path, name: str, nbytes: int = 32) -> bytes:

@@ -45,7 +45,7 @@ def _texts_by_kind(form) -> Iterator[tuple[str, dict[str, str]]]:
     Read from the form model. The "Specify other." box pyxform adds to an ``or_other``
     list is labelled from the interface catalogs, so it counts there, not here.
     """
-    from .xlsform.wtf import is_generated_other_box
+    from .webforms import is_generated_other_box
 
     for page in form.pages:
         yield "labels", page.label
@@ -66,7 +66,7 @@ def form_coverage(path: Path, codes: list[str] | None = None) -> dict[str, FormC
     A text counts when the form's source language (English) has it; the language fills
     it when its own column is not empty. Raises the loader's FormError for a broken form.
     """
-    from .xlsform.loader import load_xlsform
+    from xlsform.loader import load_xlsform
 
     form = load_xlsform(path)
     source = form.default_language if form.default_language != "default" else DEFAULT_LANGUAGE

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .keys import aead
+from sync.crypto import aead
+
 from .station import Station
 from .store import Store, projects, scrubnames, suppliers
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync.crypto.seal import batch_id_for
+from xlsform.loader import load_xlsform
+
 from .keys import keyring
 from .keys.identity import station_signing_key
 from .keys.keyring import UnlockedKeys
-from .keys.seal import batch_id_for
 from .station import Station
 from .store import formstore, projects
-from .xlsform.loader import load_xlsform
 
 BUILTIN_FORMS = Path(__file__).resolve().parent.parent / "forms"
 

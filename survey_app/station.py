@@ -17,13 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sync.crypto.seal import BatchSealer
+from xlsform.model import FormDefinition
+
 from .home import DB_NAME, ensure_home
 from .keys import keyring
 from .keys.keyring import UnlockedKeys
-from .keys.seal import BatchSealer
 from .settings import load_settings
 from .store import Store, formstore
-from .xlsform.model import FormDefinition
 
 log = logging.getLogger(__name__)
 

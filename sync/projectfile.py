@@ -21,9 +21,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from survey_app.keys import aead
-from survey_app.keys.identity import fingerprint
-from survey_app.keys.kdf import KdfParams, derive_kek
+from sync.crypto import aead
+from sync.crypto.fingerprint import fingerprint
+from sync.crypto.kdf import KdfParams, derive_kek
 
 FORMAT = "amplify-project-1"
 DEFAULT_THRESHOLDS = {"k_brand": 5, "k_sharing": 10}

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from survey_app.keys.identity import fingerprint
+from sync.crypto.fingerprint import fingerprint
 
 FORMAT = "amplify-station-id-1"
 

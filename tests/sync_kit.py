@@ -14,11 +14,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from central.dataset import dataset_path, table_digest
 from survey_app.finalise import finalise_record
 from survey_app.station import Station
 from survey_app.store import projects, records, suppliers
 from survey_app.store.records import RecordMeta
-from sync.central.dataset import dataset_path, table_digest
 
 REPO = Path(__file__).resolve().parent.parent
 FORMS = REPO / "forms"

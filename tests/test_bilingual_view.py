@@ -11,8 +11,7 @@ import pytest
 
 from survey_app.i18n import gettext_in
 from survey_app.store import formstore
-from survey_app.xlsform import load_xlsform
-from survey_app.xlsform.wtf import page_items
+from survey_app.webforms import page_items
 from tests.interview_client import (
     FlaskBrowser,
     answer,
@@ -20,6 +19,7 @@ from tests.interview_client import (
     start_interview,
 )
 from tests.xlsform_factory import write_xlsform
+from xlsform import load_xlsform
 
 FORM_ID = "bilingual_test"
 EN, KM, AR = "label::English (en)", "label::Khmer (km)", "label::Arabic (ar)"

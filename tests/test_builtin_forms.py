@@ -361,7 +361,7 @@ def test_shared_constructs_reach_all_three_forms() -> None:
 @pytest.fixture(scope="module")
 def app_loader():
     """The app's own XLSForm loader, once another helper has written it."""
-    return pytest.importorskip("survey_app.xlsform.loader")
+    return pytest.importorskip("xlsform.loader")
 
 
 def test_app_loader_loads_each_form(app_loader, stem: str) -> None:

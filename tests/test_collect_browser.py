@@ -196,9 +196,9 @@ def test_a_cascade_on_one_page_filters_choices_on_the_phone(phone, app, live_ser
     """State and county on one page of a partner's form: the counties follow the state
     as the worker taps, and the record keeps the county that fits."""
     from survey_app.store import formstore
-    from survey_app.xlsform import load_xlsform
     from tests.test_interview_flow import CASCADE, PLACES
     from tests.xlsform_factory import write_xlsform
+    from xlsform import load_xlsform
 
     station = app.extensions["amplify"]
     path = write_xlsform(tmp_path / "cascade.xlsx", CASCADE, PLACES,

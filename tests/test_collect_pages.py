@@ -219,7 +219,7 @@ def test_answers_never_reach_home_files_in_clear_nor_logs(app, client, open_sess
 def test_each_worker_request_works_out_the_form_logic_once(client, open_session, monkeypatch):
     """Relevance and calculations are the costliest part of a page; a request asks about
     the same answers many times (errors, next page, what to show) and must reuse them."""
-    from survey_app.xlsform import logic
+    from xlsform import logic
 
     calls = []
     resolve = logic._resolve

@@ -17,9 +17,9 @@ import pytest
 from survey_app import sessions
 from survey_app.setup import builtin_form_files
 from survey_app.store import records
-from survey_app.xlsform import FormError, load_xlsform
 from tests.conftest import SHARED_XLSFORMS
 from tests.test_cli import amplify
+from xlsform import FormError, load_xlsform
 
 CANARY = "zqxcanary"
 SAMPLE_VALUES = {"number": "3", "date": "2020-01-31", "time": "10:30",

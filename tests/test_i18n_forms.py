@@ -7,9 +7,9 @@ import pytest
 from survey_app.i18n import languages
 from survey_app.i18n_status import built_in_forms, form_coverage
 from survey_app.text import fallback_label
-from survey_app.xlsform.loader import load_xlsform
-from survey_app.xlsform.model import label_in
-from survey_app.xlsform.wtf import is_generated_other_box
+from survey_app.webforms import is_generated_other_box
+from xlsform.loader import load_xlsform
+from xlsform.model import label_in
 
 FORMS = built_in_forms()
 CODES = [item.code for item in languages()]

@@ -14,9 +14,9 @@ import pytest
 from survey_app import sessions
 from survey_app.store import formstore, records
 from survey_app.text import ZAWGYI_CONVERTED
-from survey_app.xlsform.loader import load_xlsform
 from tests.test_i18n_text import ZAWGYI_SAMPLES
 from tests.xlsform_factory import write_xlsform
+from xlsform.loader import load_xlsform
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from survey_app.keys import aead
 from survey_app.store import records
+from sync.crypto import aead
 
 from .interview_client import HttpBrowser, answer, page_path, record_id_of, start_interview
 

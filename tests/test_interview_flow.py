@@ -7,7 +7,7 @@ import re
 import pytest
 
 from survey_app.store import formstore, records
-from survey_app.xlsform import load_xlsform
+from xlsform import load_xlsform
 
 from .conftest import PASSPHRASE
 from .interview_client import (

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from survey_app.keys import aead, identity, keyring, seal
+from survey_app.keys import identity, keyring
+from sync.crypto import aead, fingerprint, seal
 
 
 @pytest.fixture
@@ -82,9 +83,9 @@ def test_sealed_batch_opens_only_with_the_project_private_key(ring):
 def test_fingerprint_is_digits_in_groups_and_depends_on_the_key(tmp_path):
     key = identity.station_signing_key(tmp_path)
     again = identity.station_signing_key(tmp_path)
-    assert identity.public_bytes(key) == identity.public_bytes(again)
-    printed = identity.fingerprint(identity.public_bytes(key))
+    assert fingerprint.public_bytes(key) == fingerprint.public_bytes(again)
+    printed = fingerprint.fingerprint(fingerprint.public_bytes(key))
     groups = printed.split(" ")
     assert len(groups) == 5 and all(len(g) == 4 and g.isdigit() for g in groups)
     other = identity.station_signing_key(tmp_path / "x")
-    assert identity.fingerprint(identity.public_bytes(other)) != printed
+    assert fingerprint.fingerprint(fingerprint.public_bytes(other)) != printed

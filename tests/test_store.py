@@ -11,10 +11,11 @@ import time
 
 import pytest
 
-from survey_app.keys import aead, keyring
+from survey_app.keys import keyring
 from survey_app.station import Station
 from survey_app.store import records, suppliers
 from survey_app.store.records import Finalisation, RecordMeta
+from sync.crypto import aead
 
 from .conftest import PASSPHRASE
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from survey_app.store.projects import Project
-from survey_app.xlsform.loader import load_xlsform
 from sync.anonymise import PSEUDONYM, anonymise, normalise_identity
 from sync.scrub import DEFAULT_REGIONS, MIN_DIGITS, REMOVED, scrub
+from xlsform.loader import load_xlsform
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 LOCAL = Project("local-x", "Local", "local", b"k" * 32, (), True)

@@ -9,8 +9,8 @@ import urllib.request
 import pytest
 from waitress import create_server
 
-from sync.central import keys
-from sync.central.server import create_central_app
+from central import keys
+from central.server import create_central_app
 
 from .sync_kit import (
     BRAND_PASSPHRASE,

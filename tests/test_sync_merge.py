@@ -12,12 +12,12 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync import synthetic
-from sync.central import admin, dataset, keys
-from sync.central.ledger import refused
-from sync.central.merge import BundleRefused, merge_bundle
+from central import admin, dataset, keys
+from central.ledger import refused
+from central.merge import BundleRefused, merge_bundle
 from sync.projectfile import parse
 from sync.stationid import StationIdentity
+from tests import synthetic
 
 from .sync_kit import (
     BRAND_PASSPHRASE,

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from survey_app.keys.seal import open_batch_key
+from central import keys
 from survey_app.store import projects, records
-from sync.central import keys
+from sync.crypto.seal import open_batch_key
 from sync.projectfile import ProjectFileError, parse
 
 from .sync_kit import (

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
+from central.dataset import dataset_path
 from survey_app.store import records
-from sync.central.dataset import dataset_path
 
 from .sync_kit import (
     CANARY_NAME,

@@ -6,9 +6,9 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
-from survey_app.xlsform import load_xlsform
-from survey_app.xlsform.logic import client_logic
 from tests.xlsform_factory import write_xlsform
+from xlsform import load_xlsform
+from xlsform.logic import client_logic
 
 LOGIC_JS = Path(__file__).resolve().parents[1] / "survey_app" / "static" / "logic.js"
 PAGE = """<form method="post">

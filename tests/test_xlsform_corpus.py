@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import xlrd
 
-from survey_app.xlsform import FormError, load_xlsform
+from xlsform import FormError, load_xlsform
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "xlsforms"
 FILES = (

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from survey_app.xlsform.errors import FormError
-from survey_app.xlsform.expressions import evaluate, parse, references, to_string
+from xlsform.errors import FormError
+from xlsform.expressions import evaluate, parse, references, to_string
 
 
 def test_parse_gives_json_lists():

@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from survey_app.xlsform import FormDefinition, FormError, label_in, load_xlsform
-from survey_app.xlsform.loader import load_xlsform_bytes, to_xform
 from tests.xlsform_factory import write_xlsform
+from xlsform import FormDefinition, FormError, label_in, load_xlsform
+from xlsform.loader import load_xlsform_bytes, to_xform
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
 CHOICES = [

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from survey_app.xlsform import load_xlsform
-from survey_app.xlsform.logic import (
+from survey_app.webforms import page_items
+from tests.xlsform_factory import write_xlsform
+from xlsform import load_xlsform
+from xlsform.logic import (
     clean_answers,
     client_logic,
     compute_calculations,
@@ -15,8 +17,6 @@ from survey_app.xlsform.logic import (
     previous_page,
     relevant_questions,
 )
-from survey_app.xlsform.wtf import page_items
-from tests.xlsform_factory import write_xlsform
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
 REQ_KM = "required_message::Khmer (km)"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from survey_app.xlsform.expressions import evaluate, parse, to_string
+from xlsform.expressions import evaluate, parse, to_string
 
 LOGIC_JS = Path(__file__).resolve().parents[1] / "survey_app" / "static" / "logic.js"
 NODE = shutil.which("node")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from survey_app.xlsform import FormError, load_xlsform
-from survey_app.xlsform.model import PAGE_CONTROLS, RESERVED_NAMES
-from survey_app.xlsform.wtf import PageForm
+from survey_app.webforms import PageForm
 from tests.xlsform_factory import write_xlsform
+from xlsform import FormError, load_xlsform
+from xlsform.model import PAGE_CONTROLS, RESERVED_NAMES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "survey_app" / "templates"
 QUESTION_TEMPLATES = ["_question.html", "interview/page.html", "interview/_bar.html",

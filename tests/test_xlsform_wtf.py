@@ -6,10 +6,10 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from survey_app.xlsform import load_xlsform
-from survey_app.xlsform.logic import page_errors
-from survey_app.xlsform.wtf import MultiCheckboxField, build_page_form, page_items
+from survey_app.webforms import MultiCheckboxField, build_page_form, page_items
 from tests.xlsform_factory import write_xlsform
+from xlsform import load_xlsform
+from xlsform.logic import page_errors
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
 

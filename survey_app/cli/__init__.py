@@ -8,7 +8,10 @@ import inspect
 import click
 
 # One module per command family; each has ``register(group)``.
-COMMAND_MODULES = ("station", "forms", "sessions", "translations", "sync_station", "central")
+# The brand's commands live with the brand's app (``central.cli``); the command line is
+# the one place where both sides meet, and it imports each only to register it.
+COMMAND_MODULES = ("station", "forms", "sessions", "translations", "sync_station",
+                   "central.cli")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,5 +38,6 @@ def _keep_examples_verbatim(command: click.Command) -> None:
 
 
 for _name in COMMAND_MODULES:
-    importlib.import_module(f"{__name__}.{_name}").register(main)
+    _module = _name if "." in _name else f"{__name__}.{_name}"
+    importlib.import_module(_module).register(main)
 _keep_examples_verbatim(main)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from sync.prompt import PASSPHRASE_ENV, read_secret
+
 from ..home import default_home
 from ..keys.keyring import NotInitialised, WrongPassphrase
 from ..station import Station
-
-PASSPHRASE_ENV = "AMPLIFY_PASSPHRASE"
 
 
 def home_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,10 +30,7 @@ def resolve_home(home: Path | None) -> Path:
 
 def read_passphrase(prompt: str = "Passphrase", confirm: bool = False) -> str:
     """From AMPLIFY_PASSPHRASE when set (scripts, tests), else asked without echo."""
-    value = os.environ.get(PASSPHRASE_ENV)
-    if value is not None:
-        return value
-    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    return read_secret(prompt, PASSPHRASE_ENV, confirm)
 
 
 def open_station(home: Path | None, *, must_exist: bool = True) -> Station:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from xlsform.errors import FormError
+from xlsform.loader import load_xlsform
+
 from ..store import formstore
-from ..xlsform.errors import FormError
-from ..xlsform.loader import load_xlsform
 from .common import home_option, open_station
 
 SUFFIXES = {".xlsx", ".xls", ".csv", ".md"}

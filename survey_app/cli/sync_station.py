@@ -7,15 +7,16 @@ from pathlib import Path
 
 import click
 
-from sync.export import ExportError, export_bundle
+from survey_app.export import ExportError, export_bundle
+from survey_app.project_import import ProjectImportError, import_project
+from sync.crypto.fingerprint import public_bytes
 from sync.projectfile import ProjectFileError
 from sync.push import PushError, push
-from sync.station_project import ProjectImportError, import_project
 from sync.stationid import StationIdentity
+from xlsform.errors import FormError
 
 from ..home import write_private
-from ..keys.identity import public_bytes, station_signing_key
-from ..xlsform.errors import FormError
+from ..keys.identity import station_signing_key
 from .common import home_option, open_station, unlocked_station
 
 PROJECT_PASSPHRASE_ENV = "AMPLIFY_PROJECT_PASSPHRASE"

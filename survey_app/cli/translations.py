@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
+from xlsform.errors import FormError
+
 from .. import catalogs
 from ..i18n import DEFAULT_LANGUAGE, TRANSLATIONS, languages
 from ..i18n_status import FORMS, LanguageStatus, status
-from ..xlsform.errors import FormError
 
 REPO = TRANSLATIONS.parent
 MAPPING_FILE = TRANSLATIONS / "babel.cfg"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlsform.languages import DEFAULT as UNNAMED
+
 from ..i18n import DEFAULT_LANGUAGE, find_language, language
-from ..xlsform.languages import DEFAULT as UNNAMED
 
 
 def language_info(code: str, form: Any = None) -> dict[str, Any]:

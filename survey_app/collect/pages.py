@@ -18,11 +18,12 @@ from typing import Any
 from flask import render_template, url_for
 from werkzeug.datastructures import MultiDict
 
+from xlsform import logic
+from xlsform.expressions import references
+from xlsform.model import FormDefinition, Page
+
 from ..security import CSP
-from ..xlsform import logic
-from ..xlsform.expressions import references
-from ..xlsform.model import FormDefinition, Page
-from ..xlsform.wtf import page_items
+from ..webforms import page_items
 from .languages import language_info
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

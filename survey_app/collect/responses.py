@@ -23,7 +23,8 @@ import sqlite_utils
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ..keys import aead
+from sync.crypto import aead
+
 from ..sessions import SESSION_COLUMNS, CollectionSession, hash_token, session_from_values
 from ..store import Store
 

@@ -17,14 +17,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from xlsform import logic
+from xlsform.expressions import references
+from xlsform.model import FormDefinition, Page
+
 from .. import get_station
 from ..finalise import finalise_record
 from ..i18n import set_language
 from ..sessions import OPEN, CollectionSession, find_by_token
 from ..store.records import NotADraft, RecordMeta
-from ..xlsform import logic
-from ..xlsform.expressions import references
-from ..xlsform.model import FormDefinition, Page
 from . import bp, responses
 from .guard import RateLimiter, csrf_ok, csrf_token, limiter_key
 from .languages import language_info

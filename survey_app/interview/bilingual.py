@@ -14,10 +14,11 @@ from typing import Any
 
 from flask import session
 
+from xlsform.logic import page_errors
+from xlsform.model import FormDefinition, Page
+
 from .. import i18n
-from ..xlsform.logic import page_errors
-from ..xlsform.model import FormDefinition, Page
-from ..xlsform.wtf import PageForm, page_items
+from ..webforms import PageForm, page_items
 
 INTERPRETER_LANGUAGE = "interpreter_lang"
 UNNAMED = "default"  # the language code of a form written without language columns

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from xlsform.model import FormDefinition
+
 from .. import i18n
-from ..xlsform.model import FormDefinition
-from ..xlsform.wtf import PYXFORM_OTHER_LABEL, question_label
+from ..webforms import PYXFORM_OTHER_LABEL, question_label
 
 
 @dataclass(frozen=True)

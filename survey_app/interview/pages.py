@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import abort
 
+from xlsform.logic import next_page, page_errors, page_is_shown, relevant_questions
+from xlsform.model import FormDefinition, Page
+
 from .. import get_station
 from ..store import records
 from ..store.records import RecordMeta
-from ..xlsform.logic import next_page, page_errors, page_is_shown, relevant_questions
-from ..xlsform.model import FormDefinition, Page
 
 
 class RecordClosed(Exception):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from xlsform.model import FormDefinition
+
 from ..i18n import find_language
 from ..station import Station
 from ..store import formstore, projects, records, scrubnames, suppliers
 from ..store.records import DRAFT, RecordMeta
-from ..xlsform.model import FormDefinition
 from .forms import NEW_SUPPLIER, NewInterviewForm
 from .pages import first_page_name
 

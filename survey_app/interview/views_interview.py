@@ -12,12 +12,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import get_station
-from ..finalise import finalise_record
-from ..i18n import current_language
-from ..store import records, suppliers
-from ..store.records import RecordMeta
-from ..xlsform.logic import (
+from xlsform.logic import (
     clean_answers,
     client_logic,
     next_page,
@@ -25,8 +20,14 @@ from ..xlsform.logic import (
     previous_page,
     relevant_questions,
 )
-from ..xlsform.model import FormDefinition, Page, label_in
-from ..xlsform.wtf import PageForm, build_page_form
+from xlsform.model import FormDefinition, Page, label_in
+
+from .. import get_station
+from ..finalise import finalise_record
+from ..i18n import current_language
+from ..store import records, suppliers
+from ..store.records import RecordMeta
+from ..webforms import PageForm, build_page_form
 from . import bp
 from .bilingual import UNNAMED, bilingual_items, page_columns, second_language_errors
 from .language_status import language_status

@@ -6,11 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from xlsform.model import label_in
+
 from .. import get_station
 from ..i18n import current_language
 from ..store import formstore, records, suppliers
 from ..store.records import DRAFT, FINAL, RecordMeta
-from ..xlsform.model import label_in
 from . import bp
 from .forms import NEW_SUPPLIER, NewInterviewForm, PostOnlyForm
 from .language_status import language_table

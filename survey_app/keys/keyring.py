@@ -22,15 +22,18 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from ..home import KEYS_NAME, ensure_home, write_private
-from . import aead
-from .kdf import KdfParams, derive_kek
+from sync.crypto import aead
+from sync.crypto.kdf import KdfParams, derive_kek
+from sync.crypto.passphrase import (  # noqa: F401 (callers catch them here)
+    MIN_PASSPHRASE,
+    WrongPassphrase,
+    check_passphrase_strength,
+)
+from sync.files import write_private
+
+from ..home import KEYS_NAME, ensure_home
 
 FORMAT = "amplify-keyring-1"
-
-
-class WrongPassphrase(Exception):
-    """The passphrase does not open this home's keys."""
 
 
 class NotInitialised(Exception):
@@ -157,11 +160,3 @@ def _rewrite(home: Path, passphrase: str, keys: dict[str, bytes], log2_n: int) -
 def local_project_public(home: Path) -> bytes:
     """The station's own project public key: sealing needs no passphrase."""
     return _unb64(_read(home)["local_project_public"])
-
-
-MIN_PASSPHRASE = 8
-
-
-def check_passphrase_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise ValueError(f"the passphrase needs at least {MIN_PASSPHRASE} characters")

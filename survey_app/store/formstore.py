@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from ..xlsform.model import FormDefinition
+from xlsform.model import FormDefinition
+
 from .db import Store
 from .records import today
 

@@ -18,8 +18,9 @@ from typing import Any
 
 import sqlite_utils
 
-from ..keys import aead
-from ..keys.seal import BatchSealer, open_batch_key, unseal
+from sync.crypto import aead
+from sync.crypto.seal import BatchSealer, open_batch_key, unseal
+
 from .db import Store
 
 DRAFT = "draft"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from ..keys import aead
+from sync.crypto import aead
+
 from .db import Store
 from .records import decode, encode
 

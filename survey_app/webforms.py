@@ -30,9 +30,16 @@ except ImportError:  # pragma: no cover - older WTForms takes (value, label) tup
     SelectChoice = None
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TimeInput
 
-from ..i18n import gettext_in
-from .logic import filter_choices, filter_waits_on_page, normalise_answer, page_errors, resolve
-from .model import FormDefinition, Page, Question, label_in
+from xlsform.logic import (
+    filter_choices,
+    filter_waits_on_page,
+    normalise_answer,
+    page_errors,
+    resolve,
+)
+from xlsform.model import FormDefinition, Page, Question, label_in
+
+from .i18n import gettext_in
 
 REFERENCE = re.compile(r"\$\{([^}\s]+)\}")
 # The label pyxform gives the text box it adds after an ``or_other`` list, in English only.

@@ -27,15 +27,15 @@ from typing import Any, BinaryIO
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from survey_app.keys.aead import DecryptionError
-from survey_app.keys.identity import fingerprint
-from survey_app.keys.seal import batch_id_for, open_batch_key, unseal
+from sync import frames as fr
+from sync.bundle import BUNDLE_FORMAT
+from sync.crypto.aead import DecryptionError
+from sync.crypto.fingerprint import fingerprint
+from sync.crypto.seal import batch_id_for, open_batch_key, unseal
+from sync.envelope import EnvelopeError, decrypt_chunks
+from sync.projectfile import unb64
+from sync.stationid import station_id_for
 
-from .. import frames as fr
-from ..bundle import BUNDLE_FORMAT
-from ..envelope import EnvelopeError, decrypt_chunks
-from ..projectfile import unb64
-from ..stationid import station_id_for
 from . import dataset, ledger
 from .keys import CentralKeys
 from .validate import FormRules, Refusal, load_rules

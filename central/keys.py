@@ -17,11 +17,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from survey_app.home import write_private
-from survey_app.keys import aead
-from survey_app.keys.identity import fingerprint
-from survey_app.keys.kdf import KdfParams, derive_kek
-from survey_app.keys.keyring import WrongPassphrase, check_passphrase_strength
+from sync.crypto import aead
+from sync.crypto.fingerprint import fingerprint
+from sync.crypto.kdf import KdfParams, derive_kek
+from sync.crypto.passphrase import WrongPassphrase, check_passphrase_strength
+from sync.files import write_private
 
 FORMAT = "amplify-central-keys-1"
 KEYS_NAME = "central_keys.json"

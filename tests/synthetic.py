@@ -16,11 +16,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from survey_app.keys.seal import SealBatch
 from survey_app.store.records import RecordMeta, encode, sealed_payload
-from survey_app.xlsform.model import FormDefinition
-
-from .bundle import BundleWriter
+from sync.bundle import BundleWriter
+from sync.crypto.seal import SealBatch
+from xlsform.model import FormDefinition
 
 
 def random_answers(form: FormDefinition, rng: random.Random) -> dict[str, Any]:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from sync.central import admin, dataset, keys, ledger
-from sync.central.merge import BundleRefused, MergeResult, merge_bundle
+from sync.crypto.passphrase import WrongPassphrase
+from sync.files import write_private
+from sync.prompt import read_secret
 from sync.stationid import StationIdentity, StationIdError
+from xlsform.errors import FormError
 
-from ..home import write_private
-from ..keys.keyring import WrongPassphrase
-from ..xlsform.errors import FormError
-from .common import read_passphrase
+from . import admin, dataset, keys, ledger
+from .merge import BundleRefused, MergeResult, merge_bundle
 
 PROJECT_PASSPHRASE_ENV = "AMPLIFY_PROJECT_PASSPHRASE"
 
@@ -35,7 +35,7 @@ def _require_home(home: Path) -> None:
 def _unlock(home: Path) -> keys.CentralKeys:
     _require_home(home)
     try:
-        return keys.unlock(home, read_passphrase("Brand passphrase"))
+        return keys.unlock(home, read_secret("Brand passphrase"))
     except WrongPassphrase as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -65,7 +65,7 @@ def init(home: Path) -> None:
     if keys.keys_path(home).exists():
         raise click.ClickException(f"{home} is already a central home")
     try:
-        fingerprint = admin.init_home(home, read_passphrase("New brand passphrase", confirm=True))
+        fingerprint = admin.init_home(home, read_secret("New brand passphrase", confirm=True))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Central home ready in {home}\nBrand fingerprint: {fingerprint}")
@@ -243,7 +243,7 @@ def serve(home: Path, host: str, port: int, max_mb: int) -> None:
     """
     from waitress import serve as waitress_serve
 
-    from sync.central.server import create_central_app
+    from .server import create_central_app
 
     app = create_central_app(home, _unlock(home), max_mb)
     click.echo(f"Central inbox on http://{host}:{port}/api/bundles")

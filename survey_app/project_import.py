@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey_app.keys import aead, keyring
+from survey_app.keys import keyring
 from survey_app.station import Station
 from survey_app.store import formstore, projects
-from survey_app.xlsform.loader import load_xlsform_bytes
-
-from .projectfile import ProjectFile, parse, unwrap_pseudonym_key
+from sync.crypto import aead
+from sync.projectfile import ProjectFile, parse, unwrap_pseudonym_key
+from xlsform.loader import load_xlsform_bytes
 
 
 class ProjectImportError(Exception):

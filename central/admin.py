@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from survey_app.xlsform.errors import FormError
-from survey_app.xlsform.loader import load_xlsform_bytes
-from survey_app.xlsform.model import FormDefinition
+from sync import projectfile
+from sync.projectfile import FormFile, ProjectFile
+from sync.stationid import StationIdentity
+from xlsform.errors import FormError
+from xlsform.loader import load_xlsform_bytes
+from xlsform.model import FormDefinition
 
-from .. import projectfile
-from ..projectfile import FormFile, ProjectFile
-from ..stationid import StationIdentity
 from . import dataset, keys
 from .keys import CentralKeys
 

@@ -27,7 +27,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from survey_app.xlsform.model import FormDefinition
+from xlsform.model import FormDefinition
 
 DATASET_NAME = "central.db"
 REFUSED_NAME = "refused.db"

@@ -20,9 +20,8 @@ from survey_app.keys.identity import station_signing_key
 from survey_app.station import Station
 from survey_app.store import projects
 from survey_app.store.records import FINAL, today
-
-from .bundle import BundleWriter
-from .projectfile import b64
+from sync.bundle import BundleWriter
+from sync.projectfile import b64
 
 
 class ExportError(Exception):

@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from survey_app.xlsform.model import FormDefinition
+from xlsform.model import FormDefinition
 
 PSEUDONYM = "_pseudonym"
 MODES = frozenset({"interview", "self"})
