@@ -119,17 +119,3 @@ def refresh_form_view(conn: sqlite3.Connection, form_id: str) -> None:
         + "\nFROM responses r LEFT JOIN answers a ON a.response = r.key"
         + f"\nWHERE r.form_id = '{form_id.replace(chr(39), chr(39) * 2)}' GROUP BY r.key")
 
-
-def table_digest(path: Path) -> str:
-    """SHA-256 over every row of every data table, in key order (tests, checks)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    conn = sqlite3.connect(path)
-    try:
-        for table in DATA_TABLES:
-            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
-                digest.update(repr(row).encode())
-    finally:
-        conn.close()
-    return digest.hexdigest()

@@ -23,11 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-
-try:  # WTForms >= 3.3
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms takes (value, label) tuples
-    SelectChoice = None
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TimeInput
 
 from xlsform.logic import (
@@ -146,9 +142,8 @@ def _field(definition: FormDefinition, question: Question, lang: str, values: di
     return StringField(label, description=hint, render_kw=attrs, widget=widgets.get(kind))
 
 
-def _option(value: str, label: str):
-    """A choice for WTForms: SelectChoice where WTForms has it (tuples are deprecated)."""
-    return SelectChoice(value, label) if SelectChoice else (value, label)
+def _option(value: str, label: str) -> SelectChoice:
+    return SelectChoice(value, label)
 
 
 def _initial(question: Question, value: Any) -> Any:

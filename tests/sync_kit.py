@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from central.dataset import dataset_path, table_digest
+from central.dataset import DATA_TABLES, dataset_path
 from survey_app.finalise import finalise_record
 from survey_app.station import Station
 from survey_app.store import projects, records, suppliers
@@ -49,6 +49,21 @@ def amplify(*args: str, passphrase: str = STATION_PASSPHRASE, check: bool = True
         raise AssertionError(f"amplify {' '.join(map(str, args))} failed:\n"
                              f"{result.stdout}\n{result.stderr}")
     return result
+
+
+def table_digest(path: Path) -> str:
+    """SHA-256 over every row of every data table of a central dataset, in key order."""
+    import sqlite3
+
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(path)
+    try:
+        for table in DATA_TABLES:
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
+                digest.update(repr(row).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()
 
 
 def central(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -144,15 +144,6 @@ def find(store: Store, session: CollectionSession, resume: str) -> Response:
                     _derive(resume, salt, id_), draft)
 
 
-def reload(store: Store, response: Response) -> Response:
-    """The response as stored now (another request of the same tab may have moved it)."""
-    row = store.read().conn.execute(f"{_SELECT} WHERE id = ?", [response.id]).fetchone()
-    if row is None:
-        raise ResponseGone()
-    id_, session_id, status, record_id, digest, _salt, draft = row
-    return Response(id_, session_id, status, record_id, digest, response.key, draft)
-
-
 _SESSION_AND_RESPONSE = (
     "SELECT " + ", ".join(f"s.{c}" for c in SESSION_COLUMNS) + ", r.id, r.status, r.record_id, "
     "r.digest, r.salt, r.draft FROM collect_sessions AS s LEFT JOIN collect_responses AS r "
@@ -195,11 +186,6 @@ def draft_of(response: Response) -> Draft:
     if response.draft is None:
         raise ResponseGone()
     return Draft(**json.loads(aead.decrypt(response.key, response.draft, _aad(response.id))))
-
-
-def load_draft(store: Store, response: Response) -> Draft:
-    """The draft as stored now."""
-    return draft_of(reload(store, response))
 
 
 def save_draft(store: Store, response: Response, draft: Draft) -> None:

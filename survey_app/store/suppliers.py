@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from sync.crypto import aead
-from sync.crypto.seal import BatchSealer, open_batch_key, unseal
+from sync.crypto.seal import BatchSealer
 
 from .db import Store
 from .records import decode, encode, today
@@ -80,11 +80,3 @@ def seal_for_project(store: Store, sealer: BatchSealer, supplier_id: str, projec
 
     store.write(job)
 
-
-def read_sealed_supplier(store: Store, project_private: bytes, supplier_id: str,
-                         project_id: str) -> dict[str, str]:
-    db = store.read()
-    row = db["supplier_seals"].get((supplier_id, project_id))
-    batch = db["seal_batches"].get(row["batch_id"])
-    key = open_batch_key(project_private, batch["ephemeral_public"])
-    return decode(unseal(key, row["batch_id"], f"supplier:{supplier_id}", row["payload"]))
