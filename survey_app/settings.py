@@ -24,11 +24,14 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface to listen on. 0.0.0.0 exposes the station to every "
-            "device on every network this laptop joins; use the laptop's own WiFi only."),
+            "device on every network this laptop joins; use the laptop's own WiFi only "
+            "(see --lan)."),
     Setting("port", 8080, "TCP port for the web app."),
-    Setting("threads", 8, "Worker threads of the WSGI server (waitress)."),
-    Setting("connection_limit", 1000, "Most open connections the server accepts at once; keep "
-            "it well above the number of phones."),
+    Setting("threads", 8, "Worker threads of the WSGI server (waitress). Its default of 4 "
+            "collapses at 100 phones on 2 cores."),
+    Setting("connection_limit", 10000, "Most open connections the server accepts at once; keep "
+            "it far above the number of phones, so idle or slow connections from someone on "
+            "the WiFi cannot fill it. Lowered at start to fit the open-file limit."),
     Setting("max_request_kb", 256, "Largest request body accepted, in KiB (HTTP 413 above)."),
     Setting("session_hours", 12, "Default lifetime of a collection session, in hours."),
     Setting("max_responses", 200, "Default cap on completed responses per collection session."),
@@ -36,8 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
             "from one phone before HTTP 429."),
     Setting("unlock_idle_minutes", 30, "Lock the interpreter screens after this many idle "
             "minutes (0 = never). Open collection sessions keep accepting answers."),
-    Setting("kdf_log2_n", 17, "scrypt cost for new passphrases: N = 2**value (memory = "
-            "128 * r * N bytes). Stored with the keys, so old homes keep their own."),
+    Setting("kdf_log2_n", 17, "scrypt cost for new passphrases: N = 2^value (128 MiB at 17). "
+            "Stored with the keys, so old homes keep their own."),
     Setting("seal_batch_records", 500, "Finalised records sealed under one batch key before "
             "a fresh ephemeral key is drawn (public-key work once per batch)."),
 )

@@ -40,9 +40,17 @@ def test_command_help_has_an_example(path, command):
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=[s.name for s in SETTINGS])
-def test_setting_is_documented_in_readme(setting):
-    assert re.search(rf"^\| `{setting.name}` \|", README, re.M), \
-        f"README settings table has no row for `{setting.name}`"
+def test_setting_is_documented_in_readme_word_for_word(setting):
+    row = f"| `{setting.name}` | `{setting.default}` | {setting.help} |"
+    found = re.search(rf"^\| `{setting.name}` \|.*$", README, re.M)
+    assert found, f"README settings table has no row for `{setting.name}`"
+    assert found.group(0) == row, f"README's row for `{setting.name}` differs from settings.py"
+
+
+def test_readme_settings_table_has_no_unknown_rows():
+    table = README.split("### Settings", 1)[1].split("\n#", 1)[0]
+    names = re.findall(r"^\| `([a-z_0-9]+)` \|", table, re.M)
+    assert names == [s.name for s in SETTINGS]
 
 
 def test_readme_opens_with_the_two_quick_start_commands():
