@@ -61,12 +61,13 @@ def runner(app):
 class LiveServer:
     """The station's own waitress server on 127.0.0.1, in a background thread."""
 
-    def __init__(self, app, threads: int = 8, **adjustments) -> None:
+    def __init__(self, app, threads: int = 8, connection_limit: int = 500,
+                 **adjustments) -> None:
         from survey_app.server import create_wsgi_server
 
         self.app = app
         self.server = create_wsgi_server(app, "127.0.0.1", 0, threads=threads,
-                                         connection_limit=500, **adjustments)
+                                         connection_limit=connection_limit, **adjustments)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
