@@ -1,5 +1,8 @@
 """Security headers on every response, and logs that hold no IP address or answer.
 
+``init_app`` also installs the Host check (``hosts``) and the per-browser unlock
+(``browser_unlock``) ahead of every other request hook.
+
 The Content-Security-Policy allows no inline script or style and nothing from any
 other origin: the station works offline and a page can only run our own files.
 """
@@ -93,4 +96,10 @@ def configure_logging(log_file: str | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Headers on every response; before any other check, the Host (``hosts``), then whom
+    the request acts for (``browser_unlock``)."""
+    from . import browser_unlock, hosts
+
+    hosts.init_app(app)
+    browser_unlock.init_app(app)
     app.after_request(add_headers)

@@ -26,6 +26,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 
 from . import qr
+from .hosts import served_hosts
 from .network import phone_base_url, station_urls
 
 log = logging.getLogger("amplify")
@@ -145,6 +146,8 @@ def create_wsgi_server(app: Flask, host: str, port: int, *, threads: int,
     for listener in list(listeners.values()):
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = TaskFlushedChannel
+    if isinstance(app, Flask):
+        served_hosts(app).serve_on(host, server.effective_port)
     return server
 
 

@@ -5,14 +5,22 @@ the CLI opens one per command. Unlocking derives the KEK from the passphrase and
 holds the data keys in memory; locking drops them and every seal batch key.
 Collection sessions for phones never need these keys (see ``collect``), so locking
 the interpreter's screen does not stop workers from answering.
+
+The keys are held once per process, but a web request sees them only when it acts for
+a browser that typed the passphrase itself (``acting_for``, set per request by
+``survey_app/browser_unlock.py``): any other browser or local process finds the station
+locked and must unlock for itself. Only that interpreter's requests count as activity
+for the idle lock; phones' do not.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,12 @@ from .store import Store, formstore
 log = logging.getLogger(__name__)
 
 
+# Whom the code now running acts for. Outside a web request (the CLI, background
+# threads, tests) it is the process, which unlocked the keys itself.
+PROCESS, INTERPRETER, STRANGER, PHONE = "process", "interpreter", "stranger", "phone"
+acting_for: ContextVar[str] = ContextVar("amplify_acting_for", default=PROCESS)
+
+
 class Locked(Exception):
     """The station is locked: the interpreter must unlock it with the passphrase."""
 
@@ -40,6 +54,7 @@ class Station:
         self.store = Store(self.home / DB_NAME)
         self.sealer = BatchSealer(self.settings["seal_batch_records"])
         self._keys: UnlockedKeys | None = None
+        self._grants: set[str] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self.last_activity = time.monotonic()
@@ -52,7 +67,7 @@ class Station:
     @property
     def unlocked(self) -> bool:
         self._expire_if_idle()
-        return self._keys is not None
+        return self._keys is not None and acting_for.get() != STRANGER
 
     def unlock(self, passphrase: str) -> None:
         """Raise ``keyring.WrongPassphrase`` (and change nothing) on a wrong passphrase."""
@@ -61,17 +76,33 @@ class Station:
             self._keys = keys
             self.touch()
 
+    def admit(self) -> str:
+        """A new grant for one browser that just typed the passphrase (see ``admits``)."""
+        grant = secrets.token_urlsafe(32)
+        with self._lock:
+            if self._keys is None:
+                raise Locked("the station is locked")
+            self._grants.add(grant)
+        return grant
+
+    def admits(self, grant: object) -> bool:
+        """Whether ``grant`` (from a browser's session) was given since the last lock."""
+        return isinstance(grant, str) and grant in self._grants
+
     def lock(self) -> None:
         with self._lock:
             self._keys = None
+            self._grants.clear()
             self.sealer.forget()
         self.store.checkpoint()
 
     def keys(self) -> UnlockedKeys:
-        """The data keys, or ``Locked``. Counts as activity for the idle lock."""
+        """The data keys, or ``Locked``. Counts as activity for the idle lock, except for
+        a phone's request: workers answering must not keep the interpreter's screens open."""
         if not self.unlocked:
             raise Locked("the station is locked")
-        self.touch()
+        if acting_for.get() != PHONE:
+            self.touch()
         assert self._keys is not None
         return self._keys
 

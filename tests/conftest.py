@@ -48,9 +48,21 @@ def app(home: Path):
     app.extensions["amplify"].close()
 
 
+def admit(client, app) -> None:
+    """Give a test client the unlock grant a browser gets by typing the passphrase
+    (``survey_app.browser_unlock``); the station must be unlocked."""
+    from survey_app.browser_unlock import GRANT
+
+    with client.session_transaction() as session:
+        session[GRANT] = app.extensions["amplify"].admit()
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser on this laptop that unlocked the station (``app``) itself."""
+    client = app.test_client()
+    admit(client, app)
+    return client
 
 
 @pytest.fixture

@@ -77,6 +77,8 @@ class FlaskBrowser(Browser):
 
 
 class HttpBrowser(Browser):
+    """A browser over real HTTP; like any browser it must unlock for itself (``unlock``)."""
+
     def __init__(self, base_url: str) -> None:
         self.base = base_url
         self.opener = urllib.request.build_opener(
@@ -97,6 +99,13 @@ class HttpBrowser(Browser):
     def _post(self, path: str, pairs: list[tuple[str, str]]) -> Page:
         body = urllib.parse.urlencode(pairs).encode()
         return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+
+
+def unlock(browser: Browser, passphrase: str) -> Page:
+    """Type the passphrase on the unlock page: this browser may now see the screens."""
+    page = browser.post("/unlock", {"passphrase": passphrase})
+    assert page.status == 200 and page.path != "/unlock", page.text
+    return page
 
 
 def start_interview(browser: Browser, form_id: str, supplier_name: str,

@@ -14,7 +14,15 @@ import pytest
 from survey_app.store import records
 from sync.crypto import aead
 
-from .interview_client import HttpBrowser, answer, page_path, record_id_of, start_interview
+from .conftest import PASSPHRASE
+from .interview_client import (
+    HttpBrowser,
+    answer,
+    page_path,
+    record_id_of,
+    start_interview,
+    unlock,
+)
 
 CANARY_SUPPLIER = "CanarySupplierQ7x Garments"
 CANARY_WISH = "CanaryWishZ3k meetings without supervisors"
@@ -45,7 +53,9 @@ def test_the_disk_search_finds_a_canary_left_in_clear(home):
 
 @pytest.fixture
 def http(live_server) -> HttpBrowser:
-    return HttpBrowser(live_server.url)
+    browser = HttpBrowser(live_server.url)
+    unlock(browser, PASSPHRASE)
+    return browser
 
 
 def test_typed_text_never_reaches_the_disk_in_clear(http, app, home):

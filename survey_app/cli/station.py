@@ -78,8 +78,9 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
     """Start the station's web app (waitress) and print its URLs and a QR code.
 
     The app starts locked: unlock it in a browser on this laptop. With
-    AMPLIFY_PASSPHRASE set it starts unlocked (scripts, tests). A fresh home
-    is set up in the browser on first visit.
+    AMPLIFY_PASSPHRASE set it starts with the keys open (scripts, tests), yet
+    every browser still types the passphrase before it sees a screen. A fresh
+    home is set up in the browser on first visit.
 
     Example:
 

@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import get_station
+from ..browser_unlock import admit_this_browser
 from ..keys.keyring import WrongPassphrase
 from ..setup import initialise
 from . import bp
@@ -45,6 +46,7 @@ def setup():
             form.passphrase.errors = [str(exc)]
             status = 400
         else:
+            admit_this_browser(station)
             return redirect(url_for("interview.list_interviews"))
     elif request.method == "POST":
         status = 400
@@ -76,6 +78,7 @@ def unlock():
             status = 401
         else:
             limiter.succeeded()
+            admit_this_browser(station)
             if carried:
                 return render_template("interview/continue.html", form=PostOnlyForm(),
                                        action=target, carried=carried)
