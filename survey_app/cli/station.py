@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -64,6 +66,24 @@ def passphrase(home: Path | None) -> None:
     click.echo("Passphrase changed.")
 
 
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C, SIGTERM (shutdown, ``kill``) and SIGHUP (the terminal closed) end the
+    server's loop instead of killing the process, so ``serve`` can lock the station
+    before exiting. Further signals are ignored meanwhile: the lock is not cut short."""
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
+        raise SystemExit(0)  # waitress's run() ends its loop and its threads on this
+
+    for number in STOP_SIGNALS:
+        signal.signal(number, stop)
+
+
 @click.command()
 @home_option
 @click.option("--host", default=None, help="Interface to listen on (default: the `host` "
@@ -77,7 +97,9 @@ def passphrase(home: Path | None) -> None:
 def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_qr: bool) -> None:
     """Start the station's web app (waitress) and print its URLs and a QR code.
 
-    The app starts locked: unlock it in a browser on this laptop. With
+    The app starts locked: unlock it in a browser on this laptop. Ctrl-C,
+    SIGTERM and SIGHUP lock the station (keys dropped, the database's WAL
+    emptied) before it exits. With
     AMPLIFY_PASSPHRASE set it starts with the keys open (scripts, tests), yet
     every browser still types the passphrase before it sees a screen. A fresh
     home is set up in the browser on first visit.
@@ -102,8 +124,13 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
     sessions.watch_finished_sessions(station)
     settings = station.settings
     bind = "0.0.0.0" if lan else (host or settings["host"])
-    run(app, bind, port or settings["port"], threads=settings["threads"],
-        connection_limit=settings["connection_limit"], show_qr=not no_qr)
+    stop_on_signals()
+    try:
+        run(app, bind, port or settings["port"], threads=settings["threads"],
+            connection_limit=settings["connection_limit"], show_qr=not no_qr)
+    finally:
+        station.close()  # locks: keys dropped, WAL checkpointed and truncated
+    click.echo("Station locked and stopped.")
 
 
 @click.command("settings")
