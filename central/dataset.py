@@ -15,54 +15,31 @@ Tables (foreign keys are declared so Datasette links them, not enforced):
   appends at the end of the table instead of writing all over it (record ids are random);
 * ``form_<form_id>`` one wide VIEW per form: a response per row, a column per question.
 
-The file uses a rollback journal, not WAL: a bundle is merged in one transaction, and
-in WAL mode that transaction would sit in the WAL beside the database until the
-checkpoint, doubling the disk needed for a large bundle.
+The file is in WAL mode: a merge is one long transaction, and in WAL mode the brand
+app's readers go on reading the last committed state beside it instead of waiting for
+the merge to finish. The price is disk: a transaction's pages sit in the WAL until
+the checkpoint after its commit (see README, "Merge and readers together"). The schema
+is ``migrations.py``; every write is a transaction opened with :func:`transaction`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from xlsform.model import FormDefinition
+
+from .migrations import migrate
 
 DATASET_NAME = "central.db"
 REFUSED_NAME = "refused.db"
 META_COLUMNS = ("form_version", "language", "mode", "supplier_id", "day", "revision",
                 "station_id", "pseudonym")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS projects (
-    id TEXT PRIMARY KEY, name TEXT, created_day TEXT, k_brand INTEGER, k_sharing INTEGER,
-    free_text_export INTEGER, document TEXT);
-CREATE TABLE IF NOT EXISTS forms (
-    form_id TEXT NOT NULL, version TEXT NOT NULL, project_id TEXT REFERENCES projects(id),
-    title TEXT, file_name TEXT, definition TEXT, source BLOB, sha256 TEXT,
-    PRIMARY KEY (form_id, version));
-CREATE TABLE IF NOT EXISTS stations (
-    id TEXT PRIMARY KEY, public_key TEXT, fingerprint TEXT, label TEXT, trusted_day TEXT,
-    revoked_day TEXT);
-CREATE TABLE IF NOT EXISTS suppliers (
-    id TEXT PRIMARY KEY, project_id TEXT REFERENCES projects(id), name TEXT, country TEXT,
-    os_id TEXT, station_id TEXT REFERENCES stations(id), first_day TEXT);
-CREATE TABLE IF NOT EXISTS bundles (
-    id TEXT PRIMARY KEY, project_id TEXT REFERENCES projects(id),
-    station_id TEXT REFERENCES stations(id), day TEXT, merged_day TEXT, records INTEGER,
-    suppliers INTEGER, new INTEGER, replaced INTEGER, unchanged INTEGER, sha256 TEXT);
-CREATE TABLE IF NOT EXISTS responses (
-    key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, project_id TEXT REFERENCES projects(id),
-    form_id TEXT,
-    form_version TEXT, language TEXT, mode TEXT, supplier_id TEXT REFERENCES suppliers(id),
-    day TEXT, revision INTEGER, station_id TEXT REFERENCES stations(id),
-    bundle_id TEXT REFERENCES bundles(id), pseudonym TEXT);
-CREATE INDEX IF NOT EXISTS responses_by_form ON responses (form_id, supplier_id);
-CREATE TABLE IF NOT EXISTS answers (
-    response INTEGER NOT NULL REFERENCES responses(key), question TEXT NOT NULL, value,
-    PRIMARY KEY (response, question)) WITHOUT ROWID;
-"""
 
 DATA_TABLES = ("projects", "forms", "stations", "suppliers", "bundles", "responses", "answers")
 
@@ -72,9 +49,9 @@ def dataset_path(home: Path) -> Path:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), rollback journal."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=60)
-    conn.execute("PRAGMA journal_mode=DELETE")
+    """A connection in autocommit mode (transactions are explicit), WAL journal."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=60, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA busy_timeout=60000")
     conn.execute("PRAGMA cache_size=-65536")
@@ -82,9 +59,39 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def create(home: Path) -> None:
+    """Create or upgrade the dataset (owner-only), applying every pending migration."""
+    path = dataset_path(home)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    conn = connect(path)
+    try:
+        migrate(conn)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def transaction(home: Path) -> Iterator[sqlite3.Connection]:
+    """One write transaction on the dataset: committed when the block ends, else rolled back."""
     conn = connect(dataset_path(home))
     try:
-        conn.executescript(SCHEMA)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+@contextmanager
+def reading(home: Path) -> Iterator[sqlite3.Connection]:
+    """A connection for reads: it sees the last committed state, even during a merge."""
+    conn = connect(dataset_path(home))
+    try:
+        yield conn
     finally:
         conn.close()
 

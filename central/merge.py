@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from sync import frames as fr
-from sync.bundle import BUNDLE_FORMAT
+from sync.bundle import BUNDLE_FORMAT, ROUND_LABEL
 from sync.crypto.aead import DecryptionError
 from sync.crypto.fingerprint import fingerprint
 from sync.crypto.seal import batch_id_for, open_batch_key, unseal
@@ -36,9 +36,10 @@ from sync.envelope import EnvelopeError, decrypt_chunks
 from sync.projectfile import unb64
 from sync.stationid import station_id_for
 
-from . import dataset, ledger
+from . import dataset, factories, ledger, rounds
 from .keys import CentralKeys
-from .validate import FormRules, Refusal, load_rules
+from .mergelock import merge_lock
+from .validate import RESPONSE_COLUMNS, FormRules, Refusal, load_rules
 
 FLUSH_RECORDS = 500
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -66,6 +67,7 @@ class MergeResult:
     unchanged: int = 0
     dry_run: bool = False
     sha256: str = ""
+    round: str = ""
 
 
 class _CountingReader:
@@ -87,7 +89,7 @@ def merge_bundle(home: Path, central_keys: CentralKeys, path: Path, *, dry_run: 
                  progress: Callable[[int], None] | None = None) -> MergeResult:
     """Merge one bundle file, or raise BundleRefused (and record the refusal)."""
     try:
-        with open(path, "rb") as raw:
+        with merge_lock(home), open(path, "rb") as raw:
             reader = _CountingReader(raw, progress)
             return _Merge(home, central_keys, reader, MergeResult(path.name, dry_run=dry_run)).run()
     except (ValueError, KeyError, TypeError, IndexError, DecryptionError, OSError,
@@ -109,6 +111,7 @@ class _Merge:
         self.rules: dict[tuple[str, str], FormRules] = {}
         self.trailer_seen = False
         self.next_key: int | None = None
+        self.touched: set[tuple[str, str, str]] = set()  # (supplier, form, period) changed
 
     def run(self) -> MergeResult:
         frames = fr.FrameReader(decrypt_chunks(self.reader, self.keys.encryption))
@@ -140,6 +143,10 @@ class _Merge:
             raise Refusal("the bundle header is malformed") from None
         if not DAY.match(str(day)) or not re.fullmatch(r"[0-9a-f]{32}", str(bundle_id)):
             raise Refusal("the bundle header is malformed (day or bundle id)")
+        round_label = header.get("round") or ""
+        if round_label and not (isinstance(round_label, str) and ROUND_LABEL.match(round_label)):
+            raise Refusal("the bundle header names a malformed round")
+        self.result.round = round_label
         station_id = station_id_for(self.station_public)
         row = conn.execute("SELECT revoked_day, fingerprint FROM stations WHERE id = ?",
                            [station_id]).fetchone()
@@ -207,6 +214,7 @@ class _Merge:
             "IS NOT (excluded.name, excluded.country, excluded.os_id)",
             [entry.item_id, self.result.project_id, *values, self.result.station_id,
              self.result.day])
+        factories.assign(conn, entry.item_id)
         self.counts["suppliers"] += 1
 
     def _record(self, conn: sqlite3.Connection, payload: bytes) -> None:
@@ -257,8 +265,12 @@ class _Merge:
         if replaced:
             conn.executemany("DELETE FROM answers WHERE response = ?", replaced)
             conn.executemany("DELETE FROM responses WHERE key = ?", replaced)
-        conn.executemany(f"INSERT INTO responses VALUES ({','.join('?' * 13)})", responses)
-        conn.executemany("INSERT INTO answers VALUES (?, ?, ?)", answers)
+        columns = ("key", *RESPONSE_COLUMNS)
+        conn.executemany(f"INSERT INTO responses ({', '.join(columns)}) VALUES "
+                         f"({', '.join('?' * len(columns))})", responses)
+        conn.executemany("INSERT INTO answers (response, question, value) VALUES (?, ?, ?)",
+                         answers)
+        self.touched.update((r[7], r[3], r[13]) for r in responses)
         self.pending.clear()
 
     def _trailer(self, payload: bytes, transcript: str) -> None:
@@ -283,8 +295,10 @@ class _Merge:
         if result.dry_run:
             conn.execute("ROLLBACK")
             return
+        rounds.reopen_touched(conn, result.project_id, self.touched, result.file)
         conn.execute(
-            "INSERT OR IGNORE INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO bundles (id, project_id, station_id, day, merged_day, records, "
+            "suppliers, new, replaced, unchanged, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [result.bundle_id, result.project_id, result.station_id, result.day,
              ledger.today(), result.records, result.suppliers, result.new, result.replaced,
              result.unchanged, result.sha256])

@@ -24,6 +24,12 @@ NUMERIC = frozenset({"integer", "decimal"})
 SELECTS = frozenset({"select_one", "select_multiple"})
 
 
+# The order of :meth:`FormRules.response_row`; the merge prepends ``key``.
+RESPONSE_COLUMNS = ("id", "project_id", "form_id", "form_version", "language", "mode",
+                    "supplier_id", "day", "revision", "station_id", "bundle_id", "pseudonym",
+                    "period")
+
+
 class Refusal(ValueError):
     """Why a bundle is refused, in words for the brand's staff."""
 
@@ -107,8 +113,9 @@ class FormRules:
             raise Refusal(f"record {record_id}: malformed metadata (mode, day, language or "
                           "supplier)")
         revision = int(document.get("revision") or 0)
+        period = result.round or day[:7]
         return (record_id, result.project_id, self.form_id, self.version, language, mode,
-                supplier, day, revision, result.station_id, result.bundle_id, pseudonym)
+                supplier, day, revision, result.station_id, result.bundle_id, pseudonym, period)
 
 
 def _number(value: Any, question_type: str, where: str) -> int | float:

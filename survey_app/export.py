@@ -20,7 +20,7 @@ from survey_app.keys.identity import station_signing_key
 from survey_app.station import Station
 from survey_app.store import projects
 from survey_app.store.records import FINAL, today
-from sync.bundle import BundleWriter
+from sync.bundle import ROUND_LABEL, BundleWriter
 from sync.projectfile import b64
 
 
@@ -57,7 +57,12 @@ def _project(station: Station, project_id: str) -> projects.Project:
 
 
 def export_bundle(station: Station, project_id: str, out: Path, *,
-                  include_all: bool = False) -> ExportResult:
+                  include_all: bool = False, round_label: str = "") -> ExportResult:
+    """Write one bundle; ``round_label`` names the collection round (else the brand uses
+    each record's month)."""
+    if round_label and not ROUND_LABEL.match(round_label):
+        raise ExportError(f"round {round_label!r}: use up to 40 letters, digits, spaces, "
+                          "'.', '_' or '-', starting with a letter or digit (e.g. 2026-Q4)")
     project = _project(station, project_id)
     db = station.store.read()
     params = {"project": project_id, "final": FINAL,
@@ -72,6 +77,8 @@ def export_bundle(station: Station, project_id: str, out: Path, *,
     path = out / f"amplify-{bundle_id[:12]}.bundle" if out.is_dir() else out
     header = {"bundle_id": bundle_id, "project_id": project_id, "day": today(),
               "brand_public": b64(project.public_key)}
+    if round_label:
+        header["round"] = round_label
     counts = _write(db, path, project, header, where, params, station)
     _mark_exported(station, bundle_id, project_id, counts, params)
     return ExportResult(bundle_id, path, counts["records"], counts["suppliers"],

@@ -9,6 +9,7 @@ signature binds the header, every seal batch key and every ciphertext.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,6 +20,8 @@ from .envelope import EnvelopeWriter, padded_length
 BUNDLE_FORMAT = "amplify-bundle-1"
 PAD_FRAME = 1 << 20
 
+# A collection round's name as a station's export gives it (``amplify export --round``).
+ROUND_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")
 
 class BundleWriter:
     """Header on creation; then batches, suppliers, records; ``close()`` signs and pads."""

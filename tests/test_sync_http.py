@@ -9,8 +9,7 @@ import urllib.request
 import pytest
 from waitress import create_server
 
-from central import keys
-from central.server import create_central_app
+from central import create_app, keys
 
 from .sync_kit import (
     BRAND_PASSPHRASE,
@@ -26,8 +25,8 @@ from .sync_kit import (
 @pytest.fixture
 def served(tmp_path):
     world = make_world(tmp_path, forms=("worker",))
-    app = create_central_app(world.central_home,
-                             keys.unlock(world.central_home, BRAND_PASSPHRASE), max_mb=1)
+    app = create_app(world.central_home, {"MAX_CONTENT_LENGTH": 1024 * 1024},
+                     central_keys=keys.unlock(world.central_home, BRAND_PASSPHRASE))
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -229,15 +229,16 @@ def test_killed_merge_leaves_the_dataset_consistent(fresh, tmp_path):
                            .public_bytes_raw(), signing_key=signing, project_id=project.id,
                            items=synthetic.records_for(form, project.id, 40000))
     before = world.digest()
-    journal = dataset.dataset_path(world.central_home).with_name("central.db-journal")
+    wal = dataset.dataset_path(world.central_home).with_name("central.db-wal")
     process = subprocess.Popen(
         [sys.executable, "-m", "survey_app.cli", "central", "merge", "--home",
          str(world.central_home), str(big)], env=env(BRAND_PASSPHRASE),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while not journal.exists() and time.monotonic() < deadline and process.poll() is None:
+    # The merge is under way once its transaction spills pages into the WAL.
+    while process.poll() is None and time.monotonic() < deadline and \
+            (not wal.exists() or wal.stat().st_size < (1 << 20)):
         time.sleep(0.01)
-    time.sleep(0.5)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the merge finished before it was killed"

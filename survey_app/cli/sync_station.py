@@ -119,7 +119,10 @@ def project_import(home: Path | None, project_file: Path) -> None:
               help="Bundle file to write (or a folder: a name is chosen).")
 @click.option("--all", "include_all", is_flag=True,
               help="Every finalised record of the project, also those already exported.")
-def export(home: Path | None, project_id: str, out: Path, include_all: bool) -> None:
+@click.option("--round", "round_label", default="", help="Name the collection round these "
+              "records belong to, e.g. 2026-Q4 (default: the brand groups them by month).")
+def export(home: Path | None, project_id: str, out: Path, include_all: bool,
+           round_label: str) -> None:
     """Write the project's finalised records not yet exported into one bundle file.
 
     Works while the station is locked: no passphrase. The bundle is encrypted to the
@@ -127,11 +130,12 @@ def export(home: Path | None, project_id: str, out: Path, include_all: bool) -> 
 
     Example:
 
-        amplify export --project prj-0123abcd4567ef89 --out /media/usb/
+        amplify export --project prj-0123abcd4567ef89 --round 2026-Q4 --out /media/usb/
     """
     station = open_station(home)
     try:
-        result = export_bundle(station, project_id, out, include_all=include_all)
+        result = export_bundle(station, project_id, out, include_all=include_all,
+                               round_label=round_label)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

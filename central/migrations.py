@@ -1,0 +1,106 @@
+"""The central dataset's schema, as an ordered list of migrations applied once each.
+
+Append a function to ``MIGRATIONS``; never edit one that has shipped. A home made
+before migrations existed has the tables of ``_001_dataset`` already: that step only
+creates what is missing, so such a home is upgraded in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+
+
+def _001_dataset(conn: sqlite3.Connection) -> None:
+    """What the merge wrote from the start: projects, forms, stations, suppliers, records."""
+    _run(conn, """
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY, name TEXT, created_day TEXT, k_brand INTEGER, k_sharing INTEGER,
+    free_text_export INTEGER, document TEXT);
+CREATE TABLE IF NOT EXISTS forms (
+    form_id TEXT NOT NULL, version TEXT NOT NULL, project_id TEXT REFERENCES projects(id),
+    title TEXT, file_name TEXT, definition TEXT, source BLOB, sha256 TEXT,
+    PRIMARY KEY (form_id, version));
+CREATE TABLE IF NOT EXISTS stations (
+    id TEXT PRIMARY KEY, public_key TEXT, fingerprint TEXT, label TEXT, trusted_day TEXT,
+    revoked_day TEXT);
+CREATE TABLE IF NOT EXISTS suppliers (
+    id TEXT PRIMARY KEY, project_id TEXT REFERENCES projects(id), name TEXT, country TEXT,
+    os_id TEXT, station_id TEXT REFERENCES stations(id), first_day TEXT);
+CREATE TABLE IF NOT EXISTS bundles (
+    id TEXT PRIMARY KEY, project_id TEXT REFERENCES projects(id),
+    station_id TEXT REFERENCES stations(id), day TEXT, merged_day TEXT, records INTEGER,
+    suppliers INTEGER, new INTEGER, replaced INTEGER, unchanged INTEGER, sha256 TEXT);
+CREATE TABLE IF NOT EXISTS responses (
+    key INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, project_id TEXT REFERENCES projects(id),
+    form_id TEXT,
+    form_version TEXT, language TEXT, mode TEXT, supplier_id TEXT REFERENCES suppliers(id),
+    day TEXT, revision INTEGER, station_id TEXT REFERENCES stations(id),
+    bundle_id TEXT REFERENCES bundles(id), pseudonym TEXT);
+CREATE INDEX IF NOT EXISTS responses_by_form ON responses (form_id, supplier_id);
+CREATE TABLE IF NOT EXISTS answers (
+    response INTEGER NOT NULL REFERENCES responses(key), question TEXT NOT NULL, value,
+    PRIMARY KEY (response, question)) WITHOUT ROWID;
+""")
+
+
+def _002_rounds_and_factories(conn: sqlite3.Connection) -> None:
+    """Collection rounds a steward closes, and factories that several stations' suppliers share.
+
+    ``responses.period`` is the round's period as the station's export named it (else the
+    record's month); ``suppliers.factory_id`` links a station's copy of a supplier to the one
+    factory it is. Figures are counted per factory, never per station copy.
+    """
+    _run(conn, """
+ALTER TABLE responses ADD COLUMN period TEXT;
+UPDATE responses SET period = substr(day, 1, 7) WHERE period IS NULL;
+ALTER TABLE suppliers ADD COLUMN factory_id TEXT REFERENCES factories(id);
+CREATE TABLE factories (
+    id TEXT PRIMARY KEY, name TEXT, country TEXT, os_id TEXT, first_day TEXT);
+CREATE TABLE factory_matches (
+    supplier_id TEXT NOT NULL REFERENCES suppliers(id),
+    factory_id TEXT NOT NULL REFERENCES factories(id),
+    status TEXT NOT NULL, decided_day TEXT, decided_by TEXT,
+    PRIMARY KEY (supplier_id, factory_id));
+CREATE TABLE rounds (
+    project_id TEXT NOT NULL REFERENCES projects(id), factory_id TEXT NOT NULL,
+    form_id TEXT NOT NULL, period TEXT NOT NULL, status TEXT NOT NULL,
+    changed_day TEXT, changed_by TEXT, note TEXT,
+    PRIMARY KEY (project_id, factory_id, form_id, period));
+CREATE INDEX responses_by_round ON responses (project_id, supplier_id, form_id, period);
+""")
+    from .factories import assign_all  # the same rule the merge applies to new suppliers
+
+    assign_all(conn)
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    """Each statement in turn, inside the caller's transaction (executescript would commit)."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_001_dataset, _002_rounds_and_factories]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration not yet applied, each in its own transaction; return how many."""
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied TEXT)")
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    ran = 0
+    for step in MIGRATIONS:
+        if step.__name__ in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute("INSERT INTO migrations VALUES (?, ?)",
+                         [step.__name__, date.today().isoformat()])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        ran += 1
+    return ran

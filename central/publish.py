@@ -1,0 +1,139 @@
+"""``amplify central publish``: the SQLite file analysts open in Datasette.
+
+It holds only what the disclosure rules allow — counts per factory, round, form,
+question and answer from closed rounds, with every hidden count stored as NULL and the
+reason beside it — and a ``_disclosure`` table that states the thresholds and how many
+counts were hidden and why. ``central.db`` (record-level) stays with the steward.
+
+Tables:
+
+* ``_disclosure`` (name, value, meaning): thresholds, rules, hidden-cell tallies;
+* ``factories`` (id, name, country, os_id): factories with at least one released round;
+* ``rounds`` (id, project_id, factory_id, form_id, period, source, respondents, note);
+* ``figures`` (round_id → rounds, question, question_label, answer, answer_label, count,
+  answered, note, kind);
+* ``pooled_figures`` (project_id, form_id, period, question, answer, count, answered,
+  note): representatives without consent to share, across factories.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from . import dataset, disclosure, rounds
+from .disclosure import Figure
+
+
+@dataclass
+class Published:
+    path: Path
+    rounds: int
+    figures: int
+    hidden: Counter
+
+
+def _figure_rows(figure: Figure, key: dict[str, str]) -> list[dict]:
+    rows = []
+    for (name, label), cell in zip(figure.answers, figure.cells, strict=True):
+        rows.append({**key, "question": figure.question, "question_label": figure.label,
+                     "answer": name, "answer_label": label, "count": cell.value,
+                     "answered": figure.total.value,
+                     "note": cell.why or figure.note, "kind": figure.kind})
+    return rows
+
+
+def _tally(rows: list[dict], hidden: Counter) -> None:
+    for row in rows:
+        if row["count"] is None:
+            hidden[row["note"]] += 1
+
+
+def publish(home: Path, out: Path) -> Published:
+    """Write the disclosure-controlled file to ``out`` (atomically: a temp file, then rename)."""
+    hidden: Counter = Counter()
+    figures: list[dict] = []
+    round_rows: list[dict] = []
+    pooled: list[dict] = []
+    factories: dict[str, dict] = {}
+    thresholds: dict[str, disclosure.Thresholds] = {}
+    with dataset.reading(home) as conn:
+        released = [item for item in rounds.list_rounds(conn) if item.closed]
+        for item in released:
+            limits = thresholds.setdefault(item.project_id,
+                                           disclosure.thresholds(conn, item.project_id))
+            size = disclosure.respondents(item.respondents, limits.k_brand)
+            round_rows.append({"id": item.id, "project_id": item.project_id,
+                               "factory_id": item.factory_id, "form_id": item.form_id,
+                               "period": item.period, "source": disclosure.source_of(item.form_id),
+                               "respondents": size.value, "note": size.why})
+            factories[item.factory_id] = {"id": item.factory_id, "name": item.factory_name,
+                                          "country": item.country}
+            for figure in disclosure.round_figures(conn, item, k=limits.k_brand):
+                figures += _figure_rows(figure, {"round_id": item.id})
+        for project_id, form_id, period in sorted({
+                (i.project_id, i.form_id, i.period) for i in released
+                if disclosure.source_of(i.form_id) == disclosure.REPRESENTATIVES}):
+            for figure in disclosure.pooled_representatives(
+                    conn, project_id, form_id, period, k=thresholds[project_id].k_brand):
+                pooled += _figure_rows(figure, {"project_id": project_id, "form_id": form_id,
+                                                "period": period})
+        os_ids = dict(conn.execute("SELECT id, os_id FROM factories").fetchall())
+    for factory in factories.values():
+        factory["os_id"] = os_ids.get(factory["id"])
+    _tally(figures, hidden)
+    _tally(pooled, hidden)
+    _write(out, thresholds, hidden, list(factories.values()), round_rows, figures, pooled)
+    return Published(out, len(round_rows), len(figures) + len(pooled), hidden)
+
+
+def _write(out: Path, thresholds: dict[str, disclosure.Thresholds], hidden: Counter,
+           factories: list[dict], round_rows: list[dict], figures: list[dict],
+           pooled: list[dict]) -> None:
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        db = sqlite_utils.Database(tmp)
+        db["_disclosure"].insert_all(_disclosure_rows(thresholds, hidden), pk="name")
+        db["factories"].insert_all(factories, pk="id",
+                                   columns={"id": str, "name": str, "country": str, "os_id": str})
+        db["rounds"].insert_all(round_rows, pk="id", foreign_keys=[("factory_id", "factories")],
+                                columns={"respondents": int, "note": str})
+        db["figures"].insert_all(figures, foreign_keys=[("round_id", "rounds")],
+                                 columns=_FIGURE_COLUMNS | {"round_id": str})
+        db["pooled_figures"].insert_all(pooled, columns=_FIGURE_COLUMNS | {
+            "project_id": str, "form_id": str, "period": str})
+        db.close()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+_FIGURE_COLUMNS = {"question": str, "question_label": str, "answer": str, "answer_label": str,
+                   "count": int, "answered": int, "note": str, "kind": str}
+
+
+def _disclosure_rows(thresholds: dict[str, disclosure.Thresholds],
+                     hidden: Counter) -> list[dict]:
+    rows = [{"name": "generated_day", "value": date.today().isoformat(),
+             "meaning": "the day this file was written"},
+            {"name": "released", "value": "closed rounds only",
+             "meaning": "figures of open rounds are never published"},
+            {"name": "rules", "value": "primary and complementary suppression",
+             "meaning": "a count below k is NULL, and so is any count that would let it be "
+                        "worked out from totals or other counts; management answers are "
+                        "stated positions and representatives with consent are shown by role"}]
+    for project_id, limits in sorted(thresholds.items()):
+        rows.append({"name": f"k_brand:{project_id}", "value": str(limits.k_brand),
+                     "meaning": "fewest respondents behind any published count"})
+    for reason, count in sorted(hidden.items()):
+        rows.append({"name": f"hidden:{reason}", "value": str(count),
+                     "meaning": "published counts left NULL for this reason"})
+    return rows
