@@ -20,7 +20,8 @@ import sqlite_utils
 from sync.crypto import aead
 
 from .station import Station
-from .store import Store, projects, scrubnames, suppliers
+from .store import Store, projects, scrubnames
+from .supplier_choice import choose_supplier
 
 OPEN, CLOSED, EXPIRED, FULL = "open", "closed", "expired", "full"
 MAX_HOURS = 24 * 14
@@ -116,7 +117,7 @@ def create_session(station: Station, *, form_id: str, supplier: dict[str, str] |
     if not 0 < hours <= MAX_HOURS:
         raise SessionError(f"expires: between a few minutes and {MAX_HOURS} hours")
     project = projects.project_for_form(station.store, form_id)
-    supplier_id = _supplier_for_session(station, records_key, supplier, project)
+    supplier_id = choose_supplier(station, records_key, supplier, project)
     token = secrets.token_urlsafe(16)
     now = time.time()
     row = {
@@ -130,19 +131,6 @@ def create_session(station: Station, *, form_id: str, supplier: dict[str, str] |
     station.store.write(lambda db: db["collect_sessions"].insert(row))
     scrubnames.save(station.store, records_key, row["id"], scrub_names or [])
     return CollectionSession.from_row(row), token
-
-
-def _supplier_for_session(station: Station, records_key: bytes, supplier: dict[str, str] | str,
-                          project: projects.Project) -> str:
-    if isinstance(supplier, str):
-        details = suppliers.supplier_details(station.store, records_key, supplier)
-        supplier_id = supplier
-    else:
-        details = suppliers.clean_details(**supplier)
-        supplier_id = suppliers.create_supplier(station.store, records_key, details)
-    suppliers.seal_for_project(station.store, station.sealer, supplier_id, project.id,
-                               project.public_key, details)
-    return supplier_id
 
 
 def list_sessions(store: Store) -> list[CollectionSession]:

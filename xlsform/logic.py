@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -354,6 +355,94 @@ def previous_page(
 ) -> str | None:
     """The page before ``current_page_name`` (None: the last shown page), or None."""
     return _step(form, answers, current_page_name, -1)
+
+
+def first_page(form: FormDefinition, answers: Mapping[str, Any]) -> str:
+    """The first page to show for these answers (the form's first when none applies)."""
+    return next_page(form, answers, None) or form.pages[0].name
+
+
+def shown_pages(form: FormDefinition, answers: Mapping[str, Any]) -> list[Page]:
+    """The pages that apply to these answers, in order."""
+    relevant = relevant_questions(form, answers)
+    return [page for page in form.pages if page_is_shown(form, page, relevant)]
+
+
+def waits_on(form: FormDefinition, later: Page, page: Page) -> bool:
+    """True when a question on ``later`` is shown or not by an answer on ``page``."""
+    on_page = set(page.question_names)
+    for name in later.question_names:
+        node = form.questions[name].relevant
+        if node is not None and references(node) & on_page:
+            return True
+    return False
+
+
+def _pages_waiting(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -> list[Page]:
+    """The later pages that an answer on ``page`` may still open: none once the page has
+    answers (then they decide), every page relevant on it while it has none."""
+    if any(not is_empty(answers.get(name)) for name in page.question_names):
+        return []
+    later = form.pages[[p.name for p in form.pages].index(page.name) + 1:]
+    return [each for each in later if waits_on(form, each, page)]
+
+
+def is_last_page(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -> bool:
+    """No page can follow ``page``: none is shown now, and none waits on an answer on it
+    (an unanswered page does not end the path because nothing shows after it yet)."""
+    return next_page(form, answers, page.name) is None and \
+        not _pages_waiting(form, page, answers)
+
+
+def page_position(form: FormDefinition, page: Page, answers: Mapping[str, Any]
+                  ) -> tuple[int, int]:
+    """(number of ``page``, pages in all) among the pages that apply or wait on ``page``."""
+    counted = {p.name for p in shown_pages(form, answers)} | {page.name} | {
+        p.name for p in _pages_waiting(form, page, answers)}
+    names = [p.name for p in form.pages if p.name in counted]
+    return names.index(page.name) + 1, len(names)
+
+
+def first_page_with_errors(form: FormDefinition, answers: Mapping[str, Any], lang: str,
+                           skip: Page | None = None) -> tuple[str, dict[str, str]] | None:
+    """The first page that applies and has an answer to fix, with its errors; None when
+    every page is valid. ``skip``: a page already checked with these very answers."""
+    for page in shown_pages(form, answers):
+        if page is skip:
+            continue
+        errors = page_errors(form, page, answers, lang)
+        if errors:
+            return page.name, errors
+    return None
+
+
+def without_identifying(form: FormDefinition) -> tuple[FormDefinition, list[str]]:
+    """The form minus its ``identifying`` questions and every question that depends on one
+    (relevance, calculation, constraint, choice filter, required-if), transitively; pages
+    left empty go too. Returns the smaller form and the names left out, in form order."""
+    removed = {name for name, q in form.questions.items() if q.sensitivity == "identifying"}
+    grew = bool(removed)
+    while grew:
+        grew = False
+        for name, question in form.questions.items():
+            if name not in removed and _depends_on(question, removed):
+                removed.add(name)
+                grew = True
+    if not removed:
+        return form, []
+    questions = {n: q for n, q in form.questions.items() if n not in removed}
+    pages = [replace(page, question_names=[n for n in page.question_names if n in questions])
+             for page in form.pages]
+    pages = [page for page in pages if page.question_names]
+    left_out = [name for name in form.questions if name in removed]
+    return replace(form, questions=questions, pages=pages), left_out
+
+
+def _depends_on(question: Question, names: set[str]) -> bool:
+    nodes = (question.relevant, question.calculation, question.constraint,
+             question.choice_filter, question.required_if)
+    return any(node is not None and references(node) & names for node in nodes) or \
+        question.other_of in names
 
 
 # --------------------------------------------------------------------------- browser

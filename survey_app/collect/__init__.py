@@ -1,5 +1,5 @@
-"""Workers' phone pages (blueprint ``bp``, /f) and the interpreter's session screens
-(blueprint ``sessions_bp``, /sessions, this laptop only).
+"""Workers' phone pages (blueprint ``bp``, /f). The interpreter's session screens that
+open them are with the other interpreter screens (``interview.views_sessions``).
 
 Worker pages set no cookie at all: the CSRF token is derived from the session and the
 response (see ``guard``), so the blueprint is exempt from CSRFProtect.
@@ -29,9 +29,7 @@ class NoPhoneSessions(SecureCookieSessionInterface):
 def init_app(app: Flask) -> None:
     from ..csrf import csrf
     from . import assets, views  # noqa: F401 - register routes
-    from .interpreter import sessions_bp
 
     csrf.exempt(bp)
     app.session_interface = NoPhoneSessions()
     app.register_blueprint(bp)
-    app.register_blueprint(sessions_bp)

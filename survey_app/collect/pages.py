@@ -22,9 +22,9 @@ from xlsform import logic
 from xlsform.expressions import references
 from xlsform.model import FormDefinition, Page
 
+from ..languages import language_info
 from ..security import CSP
 from ..webforms import page_items
-from .languages import language_info
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 NO_INPUT = ("note", "calculate", "hidden")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, redirect, request, url_for
@@ -18,17 +19,16 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from xlsform import logic
-from xlsform.expressions import references
 from xlsform.model import FormDefinition, Page
 
-from .. import get_station
+from .. import get_station, questionnaire
 from ..finalise import finalise_record
 from ..i18n import set_language
+from ..languages import language_info
 from ..sessions import OPEN, CollectionSession, find_by_token
 from ..store.records import NotADraft, RecordMeta
 from . import bp, responses
 from .guard import RateLimiter, csrf_ok, csrf_token, limiter_key
-from .languages import language_info
 from .pages import posted_answers, render_worker, visible_items
 from .responses import Draft, Response, ResponseGone, hash_resume
 
@@ -89,7 +89,24 @@ def _find(session: CollectionSession, resume: str) -> Response:
 
 
 def _form(session: CollectionSession) -> FormDefinition:
-    return get_station().form(session.form_id, session.form_version)
+    """The form as a self-completing worker sees it: no identifying questions."""
+    return questionnaire.form_for(get_station(), session.form_id, session.form_version,
+                                  questionnaire.SELF)
+
+
+@dataclass
+class Submission:
+    """One tab's post: its session, resume token and response, the form, the draft as it
+    stands, and the page posted with what it carried."""
+
+    session: CollectionSession
+    token: str
+    resume: str
+    response: Response | None
+    form: FormDefinition
+    draft: Draft
+    page: Page | None = None
+    posted: dict[str, Any] = field(default_factory=dict)
 
 
 def _languages(session: CollectionSession, form: FormDefinition) -> list[dict[str, Any]]:
@@ -111,32 +128,17 @@ def _messages() -> dict[str, str]:
             "sending": _("Sending…"), "listen": _("Listen")}
 
 
-def _is_last(form: FormDefinition, page: Page, answers: dict[str, Any]) -> bool:
-    """No page can follow: none is shown now, and none waits on an answer on this page."""
-    if logic.next_page(form, answers, page.name) is not None:
-        return False
-    names = [p.name for p in form.pages]
-    on_page = set(page.question_names)
-    for later in form.pages[names.index(page.name) + 1:]:
-        for name in later.question_names:
-            node = form.questions[name].relevant
-            if node is not None and references(node) & on_page:
-                return False
-    return True
-
-
-def _render_page(session: CollectionSession, token: str, resume: str, draft: Draft,
-                 form: FormDefinition, page_name: str, errors: dict[str, str] | None = None,
+def _render_page(sub: Submission, page_name: str, errors: dict[str, str] | None = None,
                  status: int = 200):
+    form, draft, session = sub.form, sub.draft, sub.session
     page = form.page(page_name)
-    answers = draft.answers
+    place = questionnaire.place(form, page, draft.answers)
     return _render(
-        "collect/page.html", session, draft.language, status, token=token, resume=resume,
-        csrf=csrf_token(session.id, hash_resume(resume)), page=page, instance=draft.instance,
-        items=visible_items(form, page, draft.language, answers), errors=errors or {},
-        last=_is_last(form, page, answers),
-        has_back=logic.previous_page(form, answers, page.name) is not None,
-        form_logic=logic.client_logic(form, page, answers),
+        "collect/page.html", session, draft.language, status, token=sub.token,
+        resume=sub.resume, csrf=csrf_token(session.id, hash_resume(sub.resume)), page=page,
+        instance=draft.instance, items=visible_items(form, page, draft.language, draft.answers),
+        errors=errors or {}, last=place.is_last, has_back=place.has_back,
+        form_logic=logic.client_logic(form, page, draft.answers),
         page_config={"lang": language_info(draft.language)["html_lang"]})
 
 
@@ -199,13 +201,13 @@ def start(token: str):
     if not responses.valid_instance_id(instance):
         instance = responses.new_instance_id()
     with logic.reusing_resolutions():
-        first = logic.next_page(form, {}, None) or form.pages[0].name
+        first = questionnaire.first_page(form, {})
         draft = Draft(page=first, language=lang, instance=instance)
         try:
-            resume, _response_ = responses.start(get_station().store, session, draft)
+            resume, response = responses.start(get_station().store, session, draft)
         except responses.TooManyStarted:
             raise Refused(410) from None
-        return _render_page(session, token, resume, draft, form, first)
+        return _render_page(Submission(session, token, resume, response, form, draft), first)
 
 
 @bp.post("/<token>/resume")
@@ -218,7 +220,8 @@ def resume(token: str):
         raise Refused(410)
     with logic.reusing_resolutions():
         draft = _draft(response)
-        return _render_page(session, token, resume_token, draft, _form(session), draft.page)
+        sub = Submission(session, token, resume_token, response, _form(session), draft)
+        return _render_page(sub, draft.page)
 
 
 def _draft(response: Response) -> Draft:
@@ -243,72 +246,72 @@ def page(token: str):
         form = _form(session)
         if response.status == responses.SUBMITTED:
             return _retry(session, response, form)
-        return _answer_page(session, token, resume_token, response, form)
+        sub = Submission(session, token, resume_token, response, form, _draft(response))
+        return _answer_page(sub)
 
 
-def _answer_page(session: CollectionSession, token: str, resume_token: str,
-                 response: Response, form: FormDefinition):
+def _answer_page(sub: Submission):
     """Save the page's answers and show what comes next (or submit after the last)."""
-    store = get_station().store
-    draft = _draft(response)
+    store, form, draft = get_station().store, sub.form, sub.draft
     try:
-        page_ = form.page(request.form.get("page", ""))
+        sub.page = form.page(request.form.get("page", ""))
     except KeyError:
-        page_ = form.page(draft.page)
-    posted = posted_answers(form, page_, request.form)
-    draft.answers = {k: v for k, v in {**draft.answers, **posted}.items()
+        sub.page = form.page(draft.page)
+    sub.posted = posted_answers(form, sub.page, request.form)
+    draft.answers = {k: v for k, v in {**draft.answers, **sub.posted}.items()
                      if v not in ("", [], None)}
     if request.form.get("go") == "back":
-        draft.page = logic.previous_page(form, draft.answers, page_.name) or page_.name
-        responses.save_draft(store, response, draft)
-        return _render_page(session, token, resume_token, draft, form, draft.page)
-    errors = logic.page_errors(form, page_, draft.answers, draft.language)
-    following = logic.next_page(form, draft.answers, page_.name)
-    draft.page = page_.name if errors or following is None else following
+        draft.page = questionnaire.page_before(form, draft.answers, sub.page.name)
+        responses.save_draft(store, sub.response, draft)
+        return _render_page(sub, draft.page)
+    errors = logic.page_errors(form, sub.page, draft.answers, draft.language)
+    following = questionnaire.page_after(form, draft.answers, sub.page.name)
+    draft.page = sub.page.name if errors or following is None else following
     if errors:
-        responses.save_draft(store, response, draft)
-        return _render_page(session, token, resume_token, draft, form, page_.name,
-                            errors, 422)
+        responses.save_draft(store, sub.response, draft)
+        return _render_page(sub, sub.page.name, errors, 422)
     if following is not None:
-        responses.save_draft(store, response, draft)
-        return _render_page(session, token, resume_token, draft, form, following)
-    return _submit(session, token, resume_token, response, draft, form, page_, posted)
+        responses.save_draft(store, sub.response, draft)
+        return _render_page(sub, following)
+    return _submit(sub)
 
 
-def _submit(session: CollectionSession, token: str, resume_token: str, response: Response,
-            draft: Draft, form: FormDefinition, page_: Page, posted: dict[str, Any]):
+def _submit(sub: Submission):
     """Check every shown page, seal the record, remember how to answer a retry."""
-    station = get_station()
-    relevant = logic.relevant_questions(form, draft.answers)
-    for each in form.pages:
-        if each is page_ or not logic.page_is_shown(form, each, relevant):
-            continue  # the page just posted was checked with these very answers
-        errors = logic.page_errors(form, each, draft.answers, draft.language)
-        if errors:
-            draft.page = each.name
-            responses.save_draft(station.store, response, draft)
-            return _render_page(session, token, resume_token, draft, form, each.name, errors,
-                                422)
+    station, draft, response = get_station(), sub.draft, sub.response
+    assert response is not None and sub.page is not None
+    blocked = questionnaire.blocked(sub.form, draft.answers, draft.language, checked=sub.page)
+    if blocked is not None:
+        draft.page = blocked.page
+        responses.save_draft(station.store, response, draft)
+        return _render_page(sub, blocked.page, blocked.errors, 422)
     instance = request.form.get("instance", "")
     if not responses.valid_instance_id(instance):
         instance = draft.instance
-    record_id = responses.record_id_for(session.id, instance)
-    digest = responses.answers_digest(response, instance, {"page": page_.name, **posted})
-    meta = RecordMeta(id=record_id, form_id=form.form_id, form_version=form.version,
-                      project_id=session.project_id, mode="self", language=draft.language,
-                      status="draft", supplier_id=session.supplier_id, session_id=session.id,
-                      day="", seq=0, revision=1)
+    record_id = responses.record_id_for(sub.session.id, instance)
+    digest = responses.answers_digest(response, instance,
+                                      {"page": sub.page.name, **sub.posted})
     try:
         # The sealed record and the response's new state: one durable commit.
-        finalise_record(station, meta, form, draft.answers, {}, then=lambda db:
-                        responses.submitted_in(db, response, record_id, digest))
+        finalise_record(station, _record_meta(sub, record_id), sub.form, draft.answers, {},
+                        then=lambda db: responses.submitted_in(db, response, record_id,
+                                                               digest))
     except NotADraft:
         # Already sealed: by another response under the same instance id (refused), or by
         # an earlier attempt of this one whose state was never recorded.
         if responses.record_claimed_elsewhere(station.store, response, record_id):
             raise Refused(409) from None
         responses.mark_submitted(station.store, response, record_id, digest)
-    return _done(session, draft.language, record_id)
+    return _done(sub.session, draft.language, record_id)
+
+
+def _record_meta(sub: Submission, record_id: str) -> RecordMeta:
+    session = sub.session
+    return RecordMeta(id=record_id, form_id=sub.form.form_id, form_version=sub.form.version,
+                      project_id=session.project_id, mode=questionnaire.SELF,
+                      language=sub.draft.language, status="draft",
+                      supplier_id=session.supplier_id, session_id=session.id, day="", seq=0,
+                      revision=1)
 
 
 def _retry(session: CollectionSession, response: Response, form: FormDefinition):

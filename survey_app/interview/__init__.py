@@ -64,6 +64,8 @@ def init_app(app: Flask) -> None:
         views_list,
         views_unlock,
     )
+    from .views_sessions import sessions_bp
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    app.register_blueprint(sessions_bp)

@@ -1,4 +1,4 @@
-"""Pages of a draft: opening it, which pages apply, checking all of them before finalising.
+"""Opening a draft and one of its pages (the page path itself: ``survey_app.questionnaire``).
 
 The server is the source of truth for relevance and validation (``xlsform.logic``); the
 page's script only mirrors relevance so the interpreter does not wait for a round trip.
@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import abort
 
-from xlsform.logic import next_page, page_errors, page_is_shown, relevant_questions
 from xlsform.model import FormDefinition, Page
 
 from .. import get_station
@@ -41,21 +40,3 @@ def find_page(definition: FormDefinition, page_name: str) -> Page:
     except KeyError:
         abort(404)
 
-
-def shown_pages(definition: FormDefinition, answers: dict[str, Any]) -> list[Page]:
-    """The pages that apply to these answers, in order."""
-    relevant = relevant_questions(definition, answers)
-    return [page for page in definition.pages if page_is_shown(definition, page, relevant)]
-
-
-def first_page_name(definition: FormDefinition, answers: dict[str, Any]) -> str:
-    return next_page(definition, answers, None) or definition.pages[0].name
-
-
-def first_page_with_errors(definition: FormDefinition, answers: dict[str, Any],
-                           lang: str) -> str | None:
-    """The first page that applies and has an answer to fix, or None when all are valid."""
-    for page in shown_pages(definition, answers):
-        if page_errors(definition, page, answers, lang):
-            return page.name
-    return None

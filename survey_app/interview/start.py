@@ -6,34 +6,14 @@ from flask_babel import gettext as _
 
 from xlsform.model import FormDefinition
 
-from ..i18n import find_language
+from ..questionnaire import first_page
 from ..station import Station
-from ..store import formstore, projects, records, scrubnames, suppliers
+from ..store import projects, records, scrubnames
 from ..store.records import DRAFT, RecordMeta
+from ..supplier_choice import choose_supplier
 from .forms import NEW_SUPPLIER, NewInterviewForm
-from .pages import first_page_name
 
 INTERVIEW = "interview"
-
-
-def language_choices(station: Station) -> list[tuple[str, str]]:
-    """Every language of the current questionnaires, as (code, native name)."""
-    seen: dict[str, str] = {}
-    for stored in formstore.latest_forms(station.store):
-        definition = station.form(stored.form_id, stored.version)
-        for code in definition.languages or [definition.default_language]:
-            seen.setdefault(code, _display_name(code, definition.language_names.get(code)))
-    return list(seen.items())
-
-
-def _display_name(code: str, form_name: str | None) -> str:
-    """"ខ្មែរ (Khmer)": the native name first, so a respondent can point at it."""
-    known = find_language(code)
-    if known is None:
-        return form_name or code
-    if known.native_name == known.english_name:
-        return known.native_name
-    return f"{known.native_name} ({known.english_name})"
 
 
 def _check_language(definition: FormDefinition, language: str) -> None:
@@ -43,17 +23,16 @@ def _check_language(definition: FormDefinition, language: str) -> None:
                            "%(offered)s.", language=language, offered=", ".join(offered)))
 
 
-def _supplier_id(station: Station, records_key: bytes, form: NewInterviewForm) -> str:
+def _supplier_id(station: Station, records_key: bytes, form: NewInterviewForm,
+                 project: projects.Project) -> str:
     if form.supplier.data != NEW_SUPPLIER:
-        suppliers.supplier_details(station.store, records_key, form.supplier.data)
-        return form.supplier.data
+        return choose_supplier(station, records_key, form.supplier.data, project)
+    typed = {"name": form.supplier_name.data or "", "country": form.supplier_country.data or "",
+             "os_id": form.supplier_os_id.data or ""}
     try:
-        details = suppliers.clean_details(form.supplier_name.data or "",
-                                          form.supplier_country.data or "",
-                                          form.supplier_os_id.data or "")
+        return choose_supplier(station, records_key, typed, project)
     except ValueError as exc:
         raise ValueError(_("New supplier: %(problem)s", problem=str(exc))) from None
-    return suppliers.create_supplier(station.store, records_key, details)
 
 
 def start_interview(station: Station, records_key: bytes,
@@ -61,15 +40,12 @@ def start_interview(station: Station, records_key: bytes,
     """Create the draft (and the supplier when new); return it and its first page."""
     definition = station.form(form.form_id.data)
     _check_language(definition, form.language.data)
-    supplier_id = _supplier_id(station, records_key, form)
     project = projects.project_for_form(station.store, definition.form_id)
-    details = suppliers.supplier_details(station.store, records_key, supplier_id)
-    suppliers.seal_for_project(station.store, station.sealer, supplier_id, project.id,
-                               project.public_key, details)
+    supplier_id = _supplier_id(station, records_key, form, project)
     meta = RecordMeta(id=records.new_record_id(), form_id=definition.form_id,
                       form_version=definition.version, project_id=project.id, mode=INTERVIEW,
                       language=form.language.data, status=DRAFT, supplier_id=supplier_id,
                       session_id=None, day="", seq=0, revision=1)
     meta = records.create_draft(station.store, records_key, meta, {})
     scrubnames.save(station.store, records_key, meta.id, scrubnames.parse(form.scrub_names.data))
-    return meta, first_page_name(definition, {})
+    return meta, first_page(definition, {})

@@ -12,32 +12,20 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from xlsform.logic import (
-    clean_answers,
-    client_logic,
-    next_page,
-    page_errors,
-    previous_page,
-    relevant_questions,
-)
+from xlsform.logic import clean_answers, client_logic, page_errors, relevant_questions
 from xlsform.model import FormDefinition, Page, label_in
 
-from .. import get_station
+from .. import get_station, questionnaire
 from ..finalise import finalise_record
 from ..i18n import current_language
-from ..store import records, suppliers
+from ..store import records
 from ..store.records import RecordMeta
+from ..supplier_choice import supplier_name
 from ..webforms import PageForm, build_page_form
 from . import bp
 from .bilingual import UNNAMED, bilingual_items, page_columns, second_language_errors
 from .language_status import language_status
-from .pages import (
-    RecordClosed,
-    find_page,
-    first_page_with_errors,
-    open_draft,
-    shown_pages,
-)
+from .pages import RecordClosed, find_page, open_draft
 
 BACK, SAVE, NEXT, FINALISE = "back", "save", "next", "finalise"
 
@@ -50,10 +38,7 @@ def record_closed(_error: RecordClosed):
 def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: dict[str, Any],
             page_form: PageForm, status: int = 200):
     station = get_station()
-    pages = shown_pages(definition, answers)
-    names = [p.name for p in pages]
-    supplier = suppliers.supplier_details(station.store, station.keys().records,
-                                          meta.supplier_id) if meta.supplier_id else {}
+    place = questionnaire.place(definition, page, answers)
     columns = page_columns(definition, meta.language, current_language())
     context = {
         "meta": meta, "page": page, "form": page_form, "columns": columns,
@@ -66,10 +51,10 @@ def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: d
         "language_status": language_status(meta.language, definition),
         "logic": client_logic(definition, page, answers),
         "relevant": relevant_questions(definition, answers),
-        "position": (names.index(page.name) + 1 if page.name in names else 0, len(names)),
-        "is_first": previous_page(definition, answers, page.name) is None,
-        "is_last": next_page(definition, answers, page.name) is None,
-        "supplier_name": supplier.get("name", ""),
+        "position": (place.number, place.total),
+        "is_first": not place.has_back,
+        "is_last": place.is_last,
+        "supplier_name": supplier_name(station, station.keys().records, meta.supplier_id),
         "content_lang": "" if meta.language == UNNAMED else meta.language,
     }
     return render_template("interview/page.html", **context), status
@@ -79,9 +64,9 @@ def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: d
 def page(record_id: str, page_name: str):
     meta, answers, definition = open_draft(record_id)
     current = find_page(definition, page_name)
-    if current not in shown_pages(definition, answers):
-        target = next_page(definition, answers, page_name) or previous_page(
-            definition, answers, page_name)
+    if not questionnaire.is_shown(definition, current, answers):
+        target = questionnaire.page_after(definition, answers, page_name) or \
+            questionnaire.page_before(definition, answers, page_name)
         if target and target != page_name:
             return redirect(url_for("interview.page", record_id=record_id, page_name=target))
     page_form = build_page_form(definition, current, meta.language, answers)
@@ -105,15 +90,14 @@ def answer_page(record_id: str, page_name: str):
     records.save_draft(station.store, station.keys().records, record_id, answers)
     if action in (NEXT, FINALISE) and not page_is_valid:
         return _render(meta, definition, current, answers, page_form, status=422)
+    following = questionnaire.page_after(definition, answers, page_name)
     if action == BACK:
-        target = previous_page(definition, answers, page_name) or page_name
-    elif action == NEXT:
-        target = next_page(definition, answers, page_name) or page_name
-    elif action == FINALISE and next_page(definition, answers, page_name) is None:
+        target = questionnaire.page_before(definition, answers, page_name)
+    elif action == FINALISE and following is None:
         return _finalise(meta, definition, answers)
-    elif action == FINALISE:
-        # The answers on this page opened more pages: it is no longer the last one.
-        target = next_page(definition, answers, page_name) or page_name
+    elif action in (NEXT, FINALISE):
+        # After Finalise: the answers on this page opened more pages, it is not the last.
+        target = following or page_name
     else:
         flash(_("Draft saved."))
         target = page_name
@@ -121,10 +105,10 @@ def answer_page(record_id: str, page_name: str):
 
 
 def _finalise(meta: RecordMeta, definition: FormDefinition, answers: dict[str, Any]):
-    broken = first_page_with_errors(definition, answers, meta.language)
+    broken = questionnaire.blocked(definition, answers, meta.language)
     if broken is not None:
         flash(_("Some answers need attention before the interview can be finalised."))
-        return redirect(url_for("interview.page", record_id=meta.id, page_name=broken,
+        return redirect(url_for("interview.page", record_id=meta.id, page_name=broken.page,
                                 check=1))
     finalise_record(get_station(), meta, definition, answers)
     flash(_("The interview is finalised and sealed. It can no longer be opened on this "

@@ -10,13 +10,16 @@ from xlsform.model import label_in
 
 from .. import get_station
 from ..i18n import current_language
-from ..store import formstore, records, suppliers
+from ..languages import form_languages
+from ..questionnaire import first_page
+from ..store import formstore, records
 from ..store.records import DRAFT, FINAL, RecordMeta
+from ..supplier_choice import picker, supplier_name
 from . import bp
 from .forms import NEW_SUPPLIER, NewInterviewForm, PostOnlyForm
 from .language_status import language_table
-from .pages import first_page_name, open_draft
-from .start import language_choices, start_interview
+from .pages import open_draft
+from .start import start_interview
 
 
 def _titles() -> dict[tuple[str, str], str]:
@@ -25,14 +28,8 @@ def _titles() -> dict[tuple[str, str], str]:
 
 def _supplier_names(metas: list[RecordMeta], records_key: bytes) -> dict[str, str]:
     station = get_station()
-    names: dict[str, str] = {}
-    for supplier_id in {m.supplier_id for m in metas if m.supplier_id}:
-        try:
-            names[supplier_id] = suppliers.supplier_details(
-                station.store, records_key, supplier_id)["name"]
-        except suppliers.SupplierNotFound:
-            names[supplier_id] = ""
-    return names
+    return {supplier_id: supplier_name(station, records_key, supplier_id)
+            for supplier_id in {m.supplier_id for m in metas if m.supplier_id}}
 
 
 @bp.get("/interviews")
@@ -52,15 +49,10 @@ def _fill_new_form(form: NewInterviewForm, records_key: bytes) -> None:
     station = get_station()
     form.form_id.choices = [SelectChoice(f.form_id, f.title)
                             for f in formstore.latest_forms(station.store)]
-    form.language.choices = [SelectChoice(code, name) for code, name in language_choices(station)]
-    known = suppliers.all_suppliers(station.store, records_key)
-    form.supplier.choices = [SelectChoice(s["id"], _supplier_label(s)) for s in known] + [
+    form.language.choices = [SelectChoice(code, name) for code, name in form_languages(station)]
+    form.supplier.choices = [SelectChoice(s_id, label)
+                             for s_id, label in picker(station, records_key)] + [
         SelectChoice(NEW_SUPPLIER, _("A new supplier"))]
-
-
-def _supplier_label(details: dict[str, str]) -> str:
-    extra = " · ".join(v for v in (details.get("country"), details.get("os_id")) if v)
-    return f"{details['name']} ({extra})" if extra else details["name"]
 
 
 @bp.route("/interviews/new", methods=["GET", "POST"])
@@ -89,7 +81,7 @@ def _language_status_context() -> dict[str, list]:
     station = get_station()
     definitions = [station.form(f.form_id, f.version)
                    for f in formstore.latest_forms(station.store)]
-    codes = [code for code, _name in language_choices(station)]
+    codes = [code for code, _name in form_languages(station)]
     return {"questionnaire_titles": [label_in(d.title, current_language()) or d.form_id
                                      for d in definitions],
             "language_rows": language_table(definitions, codes)}
@@ -100,7 +92,7 @@ def resume(record_id: str):
     """Open a draft at its first page that applies."""
     meta, answers, definition = open_draft(record_id)
     return redirect(url_for("interview.page", record_id=meta.id,
-                            page_name=first_page_name(definition, answers)))
+                            page_name=first_page(definition, answers)))
 
 
 @bp.post("/interviews/<record_id>/delete")

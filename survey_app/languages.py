@@ -1,4 +1,4 @@
-"""Language metadata for worker pages: native name, direction, gettext locale, font.
+"""Language metadata for both screens: native name, direction, gettext locale, font.
 
 The interface languages (``translations/languages.json``, read by ``survey_app.i18n``)
 describe themselves. A form may be written in a language the interface does not have
@@ -12,7 +12,9 @@ from typing import Any
 
 from xlsform.languages import DEFAULT as UNNAMED
 
-from ..i18n import DEFAULT_LANGUAGE, find_language, language
+from .i18n import DEFAULT_LANGUAGE, find_language, language
+from .station import Station
+from .store import formstore
 
 
 def language_info(code: str, form: Any = None) -> dict[str, Any]:
@@ -29,3 +31,24 @@ def language_info(code: str, form: Any = None) -> dict[str, Any]:
     return {"code": code, "locale": language(DEFAULT_LANGUAGE).locale,
             "html_lang": "" if code == UNNAMED else code,
             "native_name": names.get(code) or code, "direction": "ltr", "font": None}
+
+
+def display_name(code: str, form_name: str | None = None) -> str:
+    """"ខ្មែរ (Khmer)": the native name first, so a respondent can point at it, then the
+    English name for an interpreter whose laptop lacks the script's font."""
+    known = find_language(code)
+    if known is None or code == UNNAMED:
+        return form_name or code
+    if known.native_name == known.english_name:
+        return known.native_name
+    return f"{known.native_name} ({known.english_name})"
+
+
+def form_languages(station: Station) -> list[tuple[str, str]]:
+    """Every language of the current questionnaires, as (code, display name)."""
+    seen: dict[str, str] = {}
+    for stored in formstore.latest_forms(station.store):
+        definition = station.form(stored.form_id, stored.version)
+        for code in definition.languages or [definition.default_language]:
+            seen.setdefault(code, display_name(code, definition.language_names.get(code)))
+    return list(seen.items())

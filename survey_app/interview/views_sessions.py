@@ -36,20 +36,21 @@ from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import get_station, qr, sessions
+from ..languages import form_languages, language_info
 from ..network import lan_addresses
 from ..station import Locked
 from ..store import formstore, scrubnames, suppliers
-from .languages import language_info
+from ..supplier_choice import picker
+from . import LOOPBACK
 
 sessions_bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
-LOCAL_ADDRESSES = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
 POSTER_SIZES = ("A4", "A5")
 
 
 @sessions_bp.before_request
 def only_this_laptop() -> None:
-    if request.remote_addr not in LOCAL_ADDRESSES:
+    if request.remote_addr not in LOOPBACK:
         abort(404)
 
 
@@ -73,14 +74,8 @@ def _new_session_form(station: Any) -> NewSessionForm:
     form = NewSessionForm(max_responses=station.settings["max_responses"],
                           hours=station.settings["session_hours"])
     form.form_id.choices = [(f.form_id, f.title) for f in formstore.latest_forms(station.store)]
-    known = suppliers.all_suppliers(station.store, station.keys().records)
-    form.supplier.choices = [(s["id"], f"{s['name']} {s['country']}".strip()) for s in known]
-    codes: dict[str, str] = {}
-    for stored in formstore.latest_forms(station.store):
-        definition = station.form(stored.form_id)
-        for code in definition.languages:
-            codes.setdefault(code, language_info(code, definition)["native_name"])
-    form.languages.choices = list(codes.items())
+    form.supplier.choices = picker(station, station.keys().records)
+    form.languages.choices = form_languages(station)
     return form
 
 

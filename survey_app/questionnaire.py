@@ -1,0 +1,94 @@
+"""The page path both screens walk: the interpreter's interview and the worker's phone.
+
+One place answers "which form does this screen show", "which page comes next", "is this
+the last page" and "may these answers be sealed"; the rules themselves are
+``xlsform.logic``'s. A self-completed form never contains its identifying questions (nor
+the questions that depend on them): they are not rendered, accepted or stored on a phone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xlsform import logic
+from xlsform.model import FormDefinition, Page
+
+from .station import Station
+
+INTERVIEW, SELF = "interview", "self"
+
+
+@dataclass(frozen=True)
+class PagePlace:
+    """Where a page stands in the path for the answers known now."""
+
+    number: int
+    total: int
+    has_back: bool
+    is_last: bool
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A page that applies and still has answers to fix before sealing."""
+
+    page: str
+    errors: dict[str, str]
+
+
+_self_forms: dict[tuple[str, str, int], tuple[FormDefinition, list[str]]] = {}
+
+
+def form_for(station: Station, form_id: str, version: str | None, mode: str
+             ) -> FormDefinition:
+    """The form as ``mode`` shows it: whole for an interview, without identifying
+    questions and their dependants for self-completion."""
+    form = station.form(form_id, version)
+    return form if mode == INTERVIEW else _self_completion(form)[0]
+
+
+def left_out_on_phones(station: Station, form_id: str, version: str | None) -> list[str]:
+    """The questions a self-completing worker is never asked (identifying and dependants)."""
+    return _self_completion(station.form(form_id, version))[1]
+
+
+def _self_completion(form: FormDefinition) -> tuple[FormDefinition, list[str]]:
+    key = (form.form_id, form.version, id(form))
+    found = _self_forms.get(key)
+    if found is None:
+        found = _self_forms[key] = logic.without_identifying(form)
+    return found
+
+
+def first_page(form: FormDefinition, answers: dict[str, Any]) -> str:
+    return logic.first_page(form, answers)
+
+
+def place(form: FormDefinition, page: Page, answers: dict[str, Any]) -> PagePlace:
+    number, total = logic.page_position(form, page, answers)
+    return PagePlace(number=number, total=total,
+                     has_back=logic.previous_page(form, answers, page.name) is not None,
+                     is_last=logic.is_last_page(form, page, answers))
+
+
+def page_after(form: FormDefinition, answers: dict[str, Any], page_name: str) -> str | None:
+    """The page that follows, or None when the path ends here."""
+    return logic.next_page(form, answers, page_name)
+
+
+def page_before(form: FormDefinition, answers: dict[str, Any], page_name: str) -> str:
+    """The page Back leads to (the same page when there is none before it)."""
+    return logic.previous_page(form, answers, page_name) or page_name
+
+
+def blocked(form: FormDefinition, answers: dict[str, Any], lang: str,
+            checked: Page | None = None) -> Blocked | None:
+    """The first page keeping these answers from being sealed, or None when all are valid.
+    ``checked``: a page already checked with these very answers."""
+    found = logic.first_page_with_errors(form, answers, lang, skip=checked)
+    return Blocked(*found) if found else None
+
+
+def is_shown(form: FormDefinition, page: Page, answers: dict[str, Any]) -> bool:
+    return page in logic.shown_pages(form, answers)
