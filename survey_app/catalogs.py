@@ -1,9 +1,11 @@
 """The gettext catalogs in ``translations/``: extract, update, check and compile with Babel.
 
-Compiled ``.mo`` files are not kept in git. :func:`compile_stale` builds any that is missing
-or older than its ``.po`` when the app starts, so a fresh clone and a translator's edited
-catalog both work after a (re)start. Several processes may start at once: each writes a
-temporary file beside the target and renames it into place, so no reader sees half a file.
+Compiled ``.mo`` files are not kept in git nor shipped in the wheel. :func:`compile_stale`
+builds any that is missing or older than its ``.po`` when the app starts, so a fresh clone and
+a translator's edited catalog both work after a (re)start. Several processes may start at
+once: each writes a temporary file beside the target and renames it into place, so no reader
+sees half a file. Where the catalogs' folder cannot be written (an install in a system
+folder), :func:`compile_into_writable` puts the ``.mo`` files in another folder instead.
 """
 
 from __future__ import annotations
@@ -117,17 +119,44 @@ def compile_catalog(po: Path, mo: Path | None = None) -> Path:
     return target
 
 
-def is_stale(po: Path) -> bool:
+def mo_path(po: Path, directory: Path, out: Path | None = None) -> Path:
+    """Where ``po`` (a catalog under ``directory``) compiles to: beside it, or the same
+    ``<locale>/LC_MESSAGES/messages.mo`` under ``out``."""
     mo = po.with_suffix(".mo")
+    return out / mo.relative_to(directory) if out else mo
+
+
+def is_stale(po: Path, mo: Path | None = None) -> bool:
+    mo = mo or po.with_suffix(".mo")
     try:
         return mo.stat().st_mtime_ns < po.stat().st_mtime_ns
     except FileNotFoundError:
         return True
 
 
-def compile_stale(directory: Path, force: bool = False) -> list[Path]:
-    """Compile each catalog whose ``.mo`` is missing or older than its ``.po``."""
-    return [compile_catalog(po) for po in catalog_files(directory) if force or is_stale(po)]
+def compile_stale(directory: Path, force: bool = False, out: Path | None = None) -> list[Path]:
+    """Compile each catalog whose ``.mo`` is missing or older than its ``.po``.
+
+    The ``.mo`` files go beside the ``.po`` files, or under ``out`` in the same layout.
+    """
+    targets = [(po, mo_path(po, directory, out)) for po in catalog_files(directory)]
+    return [compile_catalog(po, mo) for po, mo in targets if force or is_stale(po, mo)]
+
+
+def compile_into_writable(directory: Path, fallback: Path) -> Path:
+    """Compile stale catalogs and return the folder that holds the ``.mo`` files.
+
+    That is ``directory`` itself when it can be written (a checkout, a user's own venv);
+    when writing there fails (a package installed in a read-only system folder), the
+    catalogs are compiled under ``fallback`` instead, in the same layout, and that is
+    returned. Flask-Babel reads the ``.mo`` files from the folder returned.
+    """
+    try:
+        compile_stale(directory)
+        return directory
+    except OSError:
+        compile_stale(directory, out=fallback)
+        return fallback
 
 
 # --- extracting and updating ------------------------------------------------------------

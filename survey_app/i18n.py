@@ -1,8 +1,9 @@
 """Interface languages: Flask-Babel, the language list, text direction and script fonts.
 
-The catalogs live in the top-level ``translations/`` folder (Flask-Babel would look inside
-the package otherwise), with ``translations/languages.json`` describing each language:
-native name, direction, script, bundled font and review status.
+The catalogs live in the top-level ``translations/`` folder, shipped as
+``amplify_resources/translations`` (Flask-Babel would look inside this package otherwise),
+with ``translations/languages.json`` describing each language: native name, direction,
+script, bundled font and review status.
 
 Which language a request gets, first match wins:
 
@@ -30,7 +31,8 @@ from flask import Flask, g, has_request_context, render_template_string, request
 from flask_babel import Babel, force_locale, gettext, refresh
 from markupsafe import Markup
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+from amplify_resources import TRANSLATIONS
+
 LANGUAGES_FILE = TRANSLATIONS / "languages.json"
 DEFAULT_LANGUAGE = "en"
 FONT_DIR = Path(__file__).resolve().parent / "static" / "fonts"
@@ -251,17 +253,28 @@ def template_context() -> dict[str, object]:
 
 # --- setup -------------------------------------------------------------------------------
 
+def compiled_catalogs(app: Flask) -> Path:
+    """The folder of compiled ``.mo`` catalogs, compiling stale ones first.
+
+    ``TRANSLATIONS`` itself when it can be written; else ``HOME/translations`` (a package
+    installed where this user cannot write). Nothing compiled: the .mo files there are.
+    """
+    from .catalogs import compile_into_writable
+    from .home import default_home
+
+    fallback = Path(app.config.get("AMPLIFY_HOME") or default_home()) / "translations"
+    try:
+        return compile_into_writable(TRANSLATIONS, fallback)
+    except OSError as exc:  # neither folder can be written: keep going with what there is
+        log.warning("could not compile translations in %s: %s", TRANSLATIONS, exc)
+        return TRANSLATIONS
+
+
 def init_app(app: Flask) -> None:
     """Compile stale catalogs, then set up Flask-Babel with our folder and selector."""
-    from .catalogs import compile_stale
-
-    # Flask-Babel looks inside the package by default; our catalogs live at the top.
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    # Flask-Babel looks inside the package by default; ours are in amplify_resources.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(compiled_catalogs(app)))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
-    try:
-        compile_stale(TRANSLATIONS)
-    except OSError as exc:  # a read-only install: keep going with the .mo files there are
-        log.warning("could not compile translations in %s: %s", TRANSLATIONS, exc)
     babel.init_app(app, locale_selector=select_locale)
     app.context_processor(template_context)
     if app.testing:

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from amplify_resources import FORMS
+
 from .catalogs import Coverage, coverage, po_path, read_catalog, template_path
 from .i18n import DEFAULT_LANGUAGE, TRANSLATIONS, Language, languages
 from .text import canonical_code
 
-FORMS = TRANSLATIONS.parent / "forms"
 FORM_REVIEW_FILE = "translations.json"
 KINDS = ("labels", "hints", "messages", "choices")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from amplify_resources import FORMS
 from sync.crypto.seal import batch_id_for
 from xlsform.loader import load_xlsform
 
@@ -16,7 +17,7 @@ from .keys.keyring import UnlockedKeys
 from .station import Station
 from .store import formstore, projects
 
-BUILTIN_FORMS = Path(__file__).resolve().parent.parent / "forms"
+BUILTIN_FORMS = FORMS  # forms/ in a checkout, amplify_resources/forms/ in a wheel
 
 
 def builtin_form_files() -> list[Path]:

@@ -5,10 +5,16 @@ Myanmar code points with other meanings. Stored as it is, such an answer reads a
 everywhere else. :func:`normalise_answer` detects it with Google's ``myanmartools``
 detector and converts it with ICU's ``Zawgyi-my`` transform (both kept up to date by their
 projects; no hand-written tables here), and says so with the flag ``zawgyi_converted``.
+
+ICU comes from ``pyicu-wheels`` (PyICU with ICU inside) on the platforms it has wheels for,
+or from the ``zawgyi`` extra. Where module ``icu`` cannot be imported, Zawgyi is still
+detected but kept as typed, flagged ``zawgyi_detected`` so it can be converted later, and
+the log says once that conversion is unavailable (:func:`zawgyi_conversion_available`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 import warnings
@@ -16,6 +22,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 ZAWGYI_CONVERTED = "zawgyi_converted"
+ZAWGYI_DETECTED = "zawgyi_detected"  # Zawgyi, kept as typed: this install cannot convert it
 # myanmartools' README: a probability above 0.95 is Zawgyi, below 0.05 Unicode, between
 # is unsure. Unsure text (often very short, where both encodings read the same) is left
 # as typed: converting correct Unicode would damage it, and short text rarely differs.
@@ -23,6 +30,8 @@ ZAWGYI_THRESHOLD = 0.95
 _MYANMAR = re.compile("[\u1000-\u109f\uaa60-\uaa7f\ua9e0-\ua9ff]")
 _CODE_IN_NAME = re.compile(r"\(([^()]*)\)\s*$")
 ENGLISH = "en"
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -36,9 +45,20 @@ def _zawgyi_detector():
 
 @lru_cache(maxsize=1)
 def _zawgyi_to_unicode():
-    import icu  # PyICU; builds against the system ICU (Debian: libicu-dev)
-
+    """ICU's Zawgyi-my transliterator, or None (logged once) where ICU is not installed."""
+    try:
+        import icu  # pyicu-wheels, or PyICU from the `zawgyi` extra
+    except ImportError as exc:
+        log.warning("Zawgyi conversion unavailable (%s): Zawgyi answers are kept as typed "
+                    "and flagged %s; install pyicu-wheels or amplify-survey[zawgyi]",
+                    exc, ZAWGYI_DETECTED)
+        return None
     return icu.Transliterator.createInstance("Zawgyi-my")
+
+
+def zawgyi_conversion_available() -> bool:
+    """Whether this install can convert Zawgyi to Unicode (ICU's module ``icu`` imports)."""
+    return _zawgyi_to_unicode() is not None
 
 
 def zawgyi_probability(text: str) -> float:
@@ -53,7 +73,11 @@ def is_zawgyi(text: str) -> bool:
 
 
 def zawgyi_to_unicode(text: str) -> str:
-    return unicodedata.normalize("NFC", _zawgyi_to_unicode().transliterate(text))
+    """``text`` read as Zawgyi, in Unicode NFC. Raises RuntimeError without ICU."""
+    converter = _zawgyi_to_unicode()
+    if converter is None:
+        raise RuntimeError("Zawgyi conversion is unavailable: module icu is not installed")
+    return unicodedata.normalize("NFC", converter.transliterate(text))
 
 
 def normalise_answer(text: str, lang: str | None = None) -> tuple[str, tuple[str, ...]]:
@@ -62,14 +86,15 @@ def normalise_answer(text: str, lang: str | None = None) -> tuple[str, tuple[str
     Every answer is put in Unicode NFC (one spelling for the same letters, so counting and
     comparing work). Text in Myanmar script that is very likely Zawgyi is converted to
     Unicode and flagged ``zawgyi_converted``, whatever ``lang`` the page was in: a Burmese
-    worker may answer a page in another language. ``lang`` is accepted so callers pass it
-    and later rules per language have a place to go.
+    worker may answer a page in another language. Without ICU it is kept exactly as typed
+    (NFC would reorder Zawgyi's marks) and flagged ``zawgyi_detected``. ``lang`` is
+    accepted so callers pass it and later rules per language have a place to go.
     """
-    flags: list[str] = []
-    if is_zawgyi(text):
-        text = zawgyi_to_unicode(text)
-        flags.append(ZAWGYI_CONVERTED)
-    return unicodedata.normalize("NFC", text), tuple(flags)
+    if not is_zawgyi(text):
+        return unicodedata.normalize("NFC", text), ()
+    if not zawgyi_conversion_available():
+        return text, (ZAWGYI_DETECTED,)
+    return zawgyi_to_unicode(text), (ZAWGYI_CONVERTED,)
 
 
 def normalise_answers(answers: Mapping[str, object], lang: str | None = None

@@ -16,6 +16,7 @@ from xlsform.errors import FormError
 from .. import catalogs
 from ..i18n import DEFAULT_LANGUAGE, TRANSLATIONS, languages
 from ..i18n_status import FORMS, LanguageStatus, status
+from ..text import ZAWGYI_CONVERTED, ZAWGYI_DETECTED, zawgyi_conversion_available
 
 REPO = TRANSLATIONS.parent
 MAPPING_FILE = TRANSLATIONS / "babel.cfg"
@@ -114,7 +115,8 @@ def status_command(directory: Path, forms_dir: Path, as_json: bool) -> None:
     """Per language: native name, direction, interface and questionnaire coverage, review.
 
     Questionnaire coverage counts the labels, hints, messages and choices a language fills
-    in forms/*.xlsx; every empty one is shown in English ("fall back").
+    in forms/*.xlsx; every empty one is shown in English ("fall back"). The last line says
+    whether Burmese typed in Zawgyi is converted to Unicode on this install.
 
     Example:
 
@@ -131,6 +133,14 @@ def status_command(directory: Path, forms_dir: Path, as_json: bool) -> None:
         return
     for item in report:
         click.echo(_format(item))
+    click.echo(_zawgyi_line())
+
+
+def _zawgyi_line() -> str:
+    if zawgyi_conversion_available():
+        return f"zawgyi: detected and converted to Unicode (ICU), flagged {ZAWGYI_CONVERTED}"
+    return (f"zawgyi: detected only, conversion unavailable (module icu not installed): "
+            f"kept as typed, flagged {ZAWGYI_DETECTED}")
 
 
 def _format(item: LanguageStatus) -> str:
