@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 from babel.support import Translations
+from flask import Flask
+from flask_babel import gettext
 
 from survey_app import catalogs, i18n
 from tests.conftest import PASSPHRASE, REPO
@@ -147,6 +149,17 @@ def test_init_and_forms_list_from_the_wheel(venv, elsewhere):
         list(BUILTIN_FORMS)
 
 
+def test_translations_status_from_the_wheel_reads_the_shipped_files(venv, elsewhere):
+    result = _amplify(venv, elsewhere, "translations", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert len(report) == 16
+    khmer = next(item for item in report if item["code"] == "km")
+    assert khmer["interface"]["translated"] > 0
+    assert sorted(form["form"] for form in khmer["forms"]) == ["management", "representative",
+                                                                "worker"]
+
+
 def test_central_init_from_the_wheel(venv, elsewhere):
     result = _amplify(venv, elsewhere, "central", "init", "--home", str(elsewhere / "brand"))
     assert result.returncode == 0, result.stderr
@@ -252,8 +265,8 @@ def test_the_installed_station_serves_the_khmer_font(served):
     assert status == 200 and font.startswith(b"wOF2")
 
 
-def test_catalogs_compile_elsewhere_when_their_folder_cannot_be_written(tmp_path):
-    """A package in a folder this user cannot write: the .mo files go to the fallback.
+def _unwritable_copy(tmp_path: Path) -> Path:
+    """The catalogs where one .mo cannot be written, as in a package this user cannot write.
 
     Tests run as root, whom file modes do not stop, so a folder stands where one .mo file
     would go: writing it fails as a read-only install would.
@@ -264,6 +277,11 @@ def test_catalogs_compile_elsewhere_when_their_folder_cannot_be_written(tmp_path
     blocked.mkdir()
     (blocked / "keep").write_text("a folder, not a catalog")
     os.utime(blocked, ns=(0, 0))  # older than its .po: due for compiling
+    return source
+
+
+def test_catalogs_compile_elsewhere_when_their_folder_cannot_be_written(tmp_path):
+    source = _unwritable_copy(tmp_path)
     fallback = tmp_path / "home" / "translations"
     assert catalogs.compile_into_writable(source, fallback) == fallback
     assert len(list(fallback.glob("*/LC_MESSAGES/messages.mo"))) == 15
@@ -271,3 +289,15 @@ def test_catalogs_compile_elsewhere_when_their_folder_cannot_be_written(tmp_path
     msgid, msgstr = next(iter(_plain_messages("km").items()))
     assert khmer.gettext(msgid) == msgstr
     assert catalogs.compile_stale(source, out=fallback) == []  # up to date: nothing to do
+
+
+def test_the_app_reads_catalogs_compiled_in_its_home_when_the_package_is_read_only(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(i18n, "TRANSLATIONS", _unwritable_copy(tmp_path))
+    app = Flask("survey_app")
+    app.config["AMPLIFY_HOME"] = str(tmp_path / "home")
+    i18n.init_app(app)
+    assert app.config["BABEL_TRANSLATION_DIRECTORIES"] == str(tmp_path / "home/translations")
+    msgid, msgstr = next(iter(_plain_messages("km").items()))
+    with app.test_request_context("/?lang=km"):
+        assert gettext(msgid) == msgstr
