@@ -16,10 +16,13 @@ from sync.anonymise import anonymise
 from xlsform.logic import clean_answers
 from xlsform.model import FormDefinition
 
+from . import held
 from .station import Station
 from .store import projects, records, scrubnames
 from .store.records import Finalisation, RecordMeta
 from .text import normalise_answers
+
+NAMES_LOCKED = "names_locked"
 
 
 def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
@@ -34,6 +37,9 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     """
     project = _project(station, meta.project_id)
     context = {**_listed_names(station, meta), **(context or {})}
+    if context.pop(NAMES_LOCKED, False):
+        # The names to scrub cannot be read now: keep everything for the next unlock.
+        return held.hold(station, meta, answers, then)
     if meta.mode == "interview" and project.kind == projects.BRAND:
         # Representatives linked across rounds get a keyed pseudonym, never their identity.
         context.setdefault("pseudonym_key",
@@ -58,14 +64,14 @@ def _listed_names(station: Station, meta: RecordMeta) -> dict[str, Any]:
     """The names the interpreter listed for this interview or its session.
 
     Readable only while unlocked; a phone submission arriving while the station is
-    locked cannot read its session's list, so its free text is withheld instead.
+    locked cannot read its session's list, so it is held whole until the next unlock.
     """
     owner = meta.session_id or meta.id
     blob = scrubnames.stored(station.store, owner)  # one read on the phone's submit path
     if blob is None:
         return {}
     if not station.unlocked:
-        return {"withhold_free_text": True}
+        return {NAMES_LOCKED: True}
     return {"names": scrubnames.decrypt(station.keys().records, owner, blob)}
 
 

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from sync.crypto import aead
 
+from . import held
 from .station import Station
 from .store import Store, projects, scrubnames
 from .supplier_choice import choose_supplier
@@ -221,6 +222,8 @@ def watch_finished_sessions(station: Station, every_seconds: float = 60) -> None
     purge_finished_sessions(station.store)
     station.every(every_seconds, lambda: purge_finished_sessions(station.store),
                   "amplify-session-purge")
+    station.every(every_seconds, lambda: station.unlocked and held.release(station),
+                  "amplify-held-release")
 
 
 def _purge_responses(db: sqlite_utils.Database, session_id: str) -> None:

@@ -3,9 +3,11 @@ scrubbed from the same record's free text; the identity itself goes to the vault
 
 from __future__ import annotations
 
+from survey_app import held
 from survey_app.finalise import finalise_record
 from survey_app.store import projects, records, scrubnames
 from survey_app.store.records import RecordMeta
+from tests.conftest import PASSPHRASE
 
 
 def test_identifying_name_is_scrubbed_from_free_text_and_vaulted(app):
@@ -53,16 +55,20 @@ def test_names_listed_for_a_session_are_scrubbed_while_unlocked(app):
     assert b"Dara Kem" not in (station.home / "amplify.db").read_bytes()
 
 
-def test_free_text_is_withheld_when_the_session_names_cannot_be_read(app):
+def test_free_text_waits_for_the_unlock_when_the_session_names_cannot_be_read(app):
     station = app.extensions["amplify"]
     form = station.form("amplify_worker")
     scrubnames.save(station.store, station.keys().records, "session2", ["Dara Kem"])
     private = station.keys().local_project_private
     station.lock()
     meta = finalise_record(station, _meta(station, form, "self", "session2"), form, WORKER)
-    sealed = records.read_sealed(station.store, private, meta.id)
-    assert "change_wish" not in sealed["answers"] and sealed["answers"]["consent"] == "yes"
-    # Without a list, the same answer in a locked station is kept (scrubbed as usual).
+    assert held.waiting(station) == 1 and records.list_records(station.store, "final") == []
+    assert b"Dara Kem" not in (station.home / "amplify.db").read_bytes()
+    # Without a list, the same answer in a locked station is sealed at once (scrubbed as usual).
     other = finalise_record(station, _meta(station, form, "self", "session3"), form, WORKER)
     kept = records.read_sealed(station.store, private, other.id)["answers"]["change_wish"]
     assert "we want elections" in kept
+    station.unlock(PASSPHRASE)
+    assert held.release(station) == 1 and held.waiting(station) == 0
+    wish = records.read_sealed(station.store, private, meta.id)["answers"]["change_wish"]
+    assert "Dara Kem" not in wish and "we want elections" in wish

@@ -59,6 +59,7 @@ def station_locked(_error: Locked):
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401 - register routes
+        held_release,
         views_interview,
         views_language,
         views_list,

@@ -35,7 +35,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import get_station, qr, sessions
+from .. import get_station, held, qr, questionnaire, sessions
 from ..languages import form_languages, language_info
 from ..network import lan_addresses
 from ..station import Locked
@@ -91,7 +91,7 @@ def _render_index(form: NewSessionForm | None, status: int = 200) -> Any:
     found = sessions.list_sessions(station.store)
     titles = {f.form_id: f.title for f in formstore.list_forms(station.store)}
     return render_template("sessions/index.html", sessions=found, form=form, titles=titles,
-                           has_bar=_has_bar()), status
+                           has_bar=_has_bar(), held=held.waiting(station)), status
 
 
 @sessions_bp.post("")
@@ -153,10 +153,12 @@ def show(session_id: str) -> Any:
         return _locked()
     url = _form_url(session.id)
     wifi = _wifi_code()
+    left_out = questionnaire.left_out_on_phones(get_station(), session.form_id,
+                                                session.form_version)
     return render_template("sessions/show.html", session=session, url=url,
                            url_qr=qr_svg(url, _("Form")), wifi=wifi, bases=phone_bases(),
                            title=_form_title(session), has_bar=_has_bar(),
-                           sizes=POSTER_SIZES)
+                           sizes=POSTER_SIZES, left_out=left_out)
 
 
 def _wifi_code() -> dict[str, str] | None:

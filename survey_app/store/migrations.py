@@ -73,8 +73,15 @@ def _004_scrub_names(db: sqlite_utils.Database) -> None:
     db["scrub_names"].create({"owner_id": str, "payload": bytes}, pk="owner_id")
 
 
+def _005_held_records(db: sqlite_utils.Database) -> None:
+    """Phone submissions sealed whole while locked, finalised at the next unlock (held.py)."""
+    db["held_records"].create({"id": str, "session_id": str, "batch_id": str,
+                               "payload": bytes, "created": float}, pk="id")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core, _002_collect_sessions,
-                                                              _003_sync_exports, _004_scrub_names]
+                                                              _003_sync_exports, _004_scrub_names,
+                                                              _005_held_records]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
