@@ -88,3 +88,13 @@ def test_a_phone_never_shows_accepts_or_stores_identifying_questions(app, client
         assert response.status_code == 200
     else:
         raise AssertionError("no last page")
+
+
+def test_the_session_page_says_which_questions_phones_never_ask(app, client):
+    station = app.extensions["amplify"]
+    session, _token = sessions.create_session(
+        station, form_id="amplify_representative",
+        supplier={"name": "Factory A", "country": "KH"})
+    text = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    note = re.search(r'<p class="notice" id="left-out">(.*?)</p>', text, re.S).group(1)
+    assert "rep_name" in note and "rep_phone" in note
