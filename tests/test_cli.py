@@ -54,7 +54,7 @@ def test_init_creates_home_with_keys_database_and_builtin_forms(cli_home: Path):
 def test_wrong_passphrase_gives_clear_message_and_changes_nothing(cli_home: Path):
     before = (cli_home / "keys.json").read_bytes()
     result = amplify("passphrase", home=cli_home, passphrase="not the passphrase",
-                     AMPLIFY_NEW_PASSPHRASE="whatever123")
+                     AMPLIFY_NEW_PASSPHRASE="whatever new words 123")
     assert result.returncode != 0 and "wrong passphrase" in result.stderr
     assert (cli_home / "keys.json").read_bytes() == before
     changed = amplify("passphrase", home=cli_home, AMPLIFY_NEW_PASSPHRASE="a new passphrase")

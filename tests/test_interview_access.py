@@ -48,7 +48,7 @@ def test_first_run_sets_up_a_fresh_home_in_the_browser(fresh_app):
     mismatch = browser.post("/setup", {"passphrase": PASSPHRASE, "confirm": PASSPHRASE + "x"})
     assert mismatch.status == 400 and "The two passphrases are not the same." in mismatch.text
     short = browser.post("/setup", {"passphrase": "short", "confirm": "short"})
-    assert short.status == 400 and "at least 8 characters" in short.text
+    assert short.status == 400 and "at least 12 characters" in short.text
     station = fresh_app.extensions["amplify"]
     assert not station.initialised
     done = browser.post("/setup", {"passphrase": PASSPHRASE, "confirm": PASSPHRASE})
@@ -97,7 +97,7 @@ def test_unlock_is_rate_limited(client, app):
                 for i in range(6)]
     assert statuses == [401] * 5 + [429]
     blocked = browser.post("/unlock", {"passphrase": PASSPHRASE})
-    assert blocked.status == 429 and "Wait one minute" in blocked.text
+    assert blocked.status == 429 and "Wait 12 seconds" in blocked.text
     assert not station.unlocked
 
 

@@ -22,7 +22,7 @@ def test_wrong_passphrase_is_refused_and_changes_nothing(ring):
     with pytest.raises(keyring.WrongPassphrase, match="wrong passphrase"):
         keyring.unlock(home, "not the passphrase")
     with pytest.raises(keyring.WrongPassphrase):
-        keyring.change_passphrase(home, "not the passphrase", "another one", 12)
+        keyring.change_passphrase(home, "not the passphrase", "another one entirely", 12)
     assert (home / "keys.json").read_bytes() == before
 
 
@@ -47,7 +47,7 @@ def test_keyring_file_holds_kdf_parameters_and_no_raw_key(ring):
 
 
 def test_short_passphrase_refused(tmp_path):
-    with pytest.raises(ValueError, match="at least 8"):
+    with pytest.raises(ValueError, match="at least 12"):
         keyring.create(tmp_path, "short", 12)
     assert not (tmp_path / "keys.json").exists()
 

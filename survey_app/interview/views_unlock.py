@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -64,15 +66,15 @@ def unlock():
     limiter = unlock_limiter()
     status = 200
     carried, target = carried_fields(), safe_next(url_for("interview.list_interviews"))
-    if request.method == "POST" and limiter.blocked():
-        form.passphrase.errors = [_("Too many wrong passphrases. Wait one minute, then try "
-                                    "again.")]
-        return unlock_page(form, carried, target, 429)
     if form.validate_on_submit():
+        wait = limiter.begin()
+        if wait:
+            form.passphrase.errors = [_("Too many wrong passphrases. Wait %(seconds)d seconds, "
+                                        "then try again.", seconds=math.ceil(wait))]
+            return unlock_page(form, carried, target, 429)
         try:
             station.unlock(form.passphrase.data)
         except WrongPassphrase:
-            limiter.failed()
             form.passphrase.errors = [_("Wrong passphrase: the station is still locked. "
                                         "Check the keyboard language and Caps Lock.")]
             status = 401
