@@ -19,7 +19,7 @@ from flask import Flask, Response, abort, current_app, request
 from .network import lan_addresses
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-EVERY_INTERFACE = ("0.0.0.0", "::", "")
+EVERY_INTERFACE = ("0.0.0.0", "::", "")  # noqa: S104 - recognised here, never bound
 REFRESH_SECONDS = 5.0
 
 

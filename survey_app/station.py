@@ -101,10 +101,12 @@ class Station:
         a phone's request: workers answering must not keep the interpreter's screens open."""
         if not self.unlocked:
             raise Locked("the station is locked")
+        keys = self._keys
+        if keys is None:  # locked by another thread a moment ago
+            raise Locked("the station is locked")
         if acting_for.get() != PHONE:
             self.touch()
-        assert self._keys is not None
-        return self._keys
+        return keys
 
     def touch(self) -> None:
         self.last_activity = time.monotonic()

@@ -123,7 +123,7 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
     station.watch_idle()
     sessions.watch_finished_sessions(station)
     settings = station.settings
-    bind = "0.0.0.0" if lan else (host or settings["host"])
+    bind = "0.0.0.0" if lan else (host or settings["host"])  # noqa: S104 - --lan: phones in
     stop_on_signals()
     try:
         run(app, bind, port or settings["port"], threads=settings["threads"],
