@@ -46,10 +46,10 @@ def create_app(home: Path | str, test_config: dict[str, Any] | None = None,
     if test_config:
         app.config.update(test_config)
     app.extensions["amplify_central"] = central
+    security.init_app(app)
+    guard.init_app(app)  # before CSRF: who may use a route is decided first
     csrf = CSRFProtect(app)
     csrf.exempt(inbox.bp)
-    security.init_app(app)
-    guard.init_app(app)
     i18n.init_app(app)
     for blueprint in (auth.bp, inbox.bp, overview.bp, steward.bp, admin.bp):
         app.register_blueprint(blueprint)

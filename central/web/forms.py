@@ -27,6 +27,6 @@ class DecisionForm(FlaskForm):
 
 class UserForm(FlaskForm):
     name = StringField("User name", validators=[DataRequired(), Length(max=40)])
-    role = SelectField("Role", choices=[(r, r) for r in ROLES])
+    role = SelectField("Role", choices=list(ROLES))
     password = PasswordField("Password (12 characters or more)",
                              validators=[DataRequired(), Length(max=200)])
