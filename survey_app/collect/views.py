@@ -21,9 +21,9 @@ from werkzeug.exceptions import HTTPException
 from xlsform import logic
 from xlsform.model import FormDefinition, Page
 
-from .. import get_station, questionnaire
+from .. import answer_messages, get_station, questionnaire
 from ..finalise import finalise_record
-from ..i18n import set_language
+from ..i18n import best_match, find_language, set_language
 from ..languages import language_info
 from ..sessions import OPEN, CollectionSession, find_by_token
 from ..store.records import NotADraft, RecordMeta
@@ -137,7 +137,8 @@ def _render_page(sub: Submission, page_name: str, errors: dict[str, str] | None 
         "collect/page.html", session, draft.language, status, token=sub.token,
         resume=sub.resume, csrf=csrf_token(session.id, hash_resume(sub.resume)), page=page,
         instance=draft.instance, items=visible_items(form, page, draft.language, draft.answers),
-        errors=errors or {}, last=place.is_last, has_back=place.has_back,
+        errors=answer_messages.in_language(errors or {}, draft.language), last=place.is_last,
+        has_back=place.has_back, lang_code=draft.language,
         form_logic=logic.client_logic(form, page, draft.answers),
         page_config={"lang": language_info(draft.language)["html_lang"]})
 
@@ -159,7 +160,8 @@ def _done(session: CollectionSession, lang: str, record_id: str):
     key = (lang, session.languages)
     if key not in _done_pages:
         html, _status, headers = _render("collect/done.html", session, lang,
-                                         receipt=RECEIPT_SLOT, page_config={"done": True})
+                                         receipt=RECEIPT_SLOT, page_config={"done": True},
+                                         lang_code=lang)
         _done_pages[key] = (html, headers)
     html, headers = _done_pages[key]
     return html.replace(RECEIPT_SLOT, receipt), 200, {**headers, "X-Receipt": receipt}
@@ -341,12 +343,22 @@ def exit_(token: str):
         with contextlib.suppress(ResponseGone):
             response = responses.find(get_station().store, session, resume_token)
             responses.delete(get_station().store, response)
-    return redirect(url_for("collect.neutral"), 303)
+    return redirect(url_for("collect.neutral", lang=_worker_language()), 303)
 
 
 @bp.get("/bye")
 def neutral():
-    return _render("collect/neutral.html", None, "en", message=None)
+    return _render("collect/neutral.html", None, _worker_language(), message=None)
+
+
+def _worker_language(read_body: bool = True) -> str:
+    """The language a neutral page speaks: the tab's own (``lang`` posted or in the
+    query), else the phone's Accept-Language, else English."""
+    chosen = request.args.get("lang")
+    if not chosen and read_body and request.method == "POST":
+        chosen = request.form.get("lang")
+    known = find_language(chosen)
+    return known.code if known else best_match(request.headers.get("Accept-Language")) or "en"
 
 
 @bp.errorhandler(Refused)
@@ -360,12 +372,13 @@ def too_large(_error: Exception):
 
 
 def _neutral_error(code: int):
-    set_language("en")  # a 413 body must not be read again to find a language
+    lang = _worker_language(read_body=code != 413)  # a 413 body must not be read again
+    set_language(lang)
     messages = {
         400: _("This page has expired. Scan the code again to start."),
         409: _("These answers were already sent."),
         413: _("Too much text on one page. Shorten your answer and try again."),
         429: _("Too many requests. Wait a moment and try again."),
     }
-    return _render("collect/neutral.html", None, "en", code, message=messages.get(code))
+    return _render("collect/neutral.html", None, lang, code, message=messages.get(code))
 
