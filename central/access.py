@@ -78,6 +78,7 @@ def connect(home: Path) -> Iterator[sqlite3.Connection]:
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA secure_delete=ON")  # a removed user's hash is overwritten
         for statement in SCHEMA:
             conn.execute(statement)
         yield conn
