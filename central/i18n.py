@@ -8,13 +8,12 @@ the languages that have one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, request
 from flask_babel import Babel
 
+from amplify_resources import TRANSLATIONS
+
 DOMAIN = "central"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def available() -> list[str]:

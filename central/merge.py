@@ -303,6 +303,9 @@ class _Merge:
              ledger.today(), result.records, result.suppliers, result.new, result.replaced,
              result.unchanged, result.sha256])
         conn.execute("COMMIT")
+        # Hand the WAL's pages to the database now, not at some later reader's commit, and
+        # shrink the WAL back: a large bundle's transaction would otherwise keep its size.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _reason(exc: Exception) -> str:

@@ -61,3 +61,15 @@ def test_readme_opens_with_the_two_quick_start_commands():
     assert "pytest" in commands[1]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert commands[1].strip() in ci, ".ci/run must call the README's test command as written"
+
+
+def _central_settings_rows() -> list[str]:
+    block = README.split("<!-- central-settings:start -->")[1].split("<!-- central-settings:end -->")[0]
+    return [line for line in block.splitlines() if line.startswith("| `")]
+
+
+def test_central_settings_table_matches_central_settings_word_for_word():
+    from central.settings import SETTINGS as CENTRAL_SETTINGS
+
+    expected = [f"| `{s.name}` | `{s.default}` | {s.help} |" for s in CENTRAL_SETTINGS]
+    assert _central_settings_rows() == expected

@@ -20,6 +20,8 @@ def central() -> None:
 
 
 def register(group: click.Group) -> None:
+    from .. import country_cli
     from . import data_commands, serve_command, setup_commands, user_commands  # noqa: F401
 
+    country_cli.register(central)
     group.add_command(central)
