@@ -64,7 +64,8 @@ def test_readme_opens_with_the_two_quick_start_commands():
 
 
 def _central_settings_rows() -> list[str]:
-    block = README.split("<!-- central-settings:start -->")[1].split("<!-- central-settings:end -->")[0]
+    block = README.split("<!-- central-settings:start -->")[1]
+    block = block.split("<!-- central-settings:end -->")[0]
     return [line for line in block.splitlines() if line.startswith("| `")]
 
 
