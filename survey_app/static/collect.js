@@ -3,7 +3,10 @@
    file every page still works as plain form posts. What it adds:
    - each page is sent with fetch; offline, the page stays as typed and is retried with
      backoff (1 s, 2 s, 4 s ... 10 s), with a message in the page's language;
-   - the reply (the next page's full HTML) is swapped in place: one history entry;
+   - the reply (the next page's full HTML) is swapped in place; each page reached going
+     forward adds a history entry with no token in it ({amplify: depth}), so the phone's
+     Back posts the page as typed with go=back: the previous page, nothing lost;
+   - a "sending..." state shows on the button while a post is on its way;
    - the resume token lives in this tab's sessionStorage only, so a reload continues;
    - quick exit wipes storage, asks the laptop to delete (if ticked), location.replace;
    - read-aloud with the phone's own voices, shown only when one speaks the language. */
@@ -28,6 +31,9 @@ function randomId() {
   return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
 }
 
+function pageName() { var p = $("#f [name=page]"); return p ? p.value : ""; }
+function depth() { return (history.state && history.state.amplify) || 0; }
+
 function swap(html) {
   var parsed = new DOMParser().parseFromString(html, "text/html");
   doc.documentElement.lang = parsed.documentElement.lang;
@@ -38,10 +44,11 @@ function swap(html) {
   settle();
 }
 
-function send(form, button) {
+function send(form, button, fromHistory) {
   if (busy) return;
   busy = true;
-  var tries = 0;
+  var tries = 0, before = pageName(), back = !!button && button.value === "back";
+  sending(button);
   function attempt() {
     var body = new URLSearchParams(new FormData(form));
     if (button && button.name) body.append(button.name, button.value);
@@ -50,7 +57,14 @@ function send(form, button) {
         if (res.status === 429 || res.status >= 500) throw new Error("retry");
         return res.text();
       })
-      .then(function (html) { busy = false; swap(html); }, function () {
+      .then(function (html) {
+        busy = false;
+        swap(html);
+        var after = pageName();
+        if (!back && !fromHistory && after && after !== before) {
+          history.pushState({ amplify: depth() + 1 }, "", location.pathname);
+        }
+      }, function () {
         tries += 1;
         say(messages().offline);
         setTimeout(attempt, Math.min(10000, 1000 * Math.pow(2, tries - 1)));
@@ -58,6 +72,23 @@ function send(form, button) {
   }
   attempt();
 }
+
+function sending(button) {
+  var text = messages().sending;
+  if (!button || !button.setAttribute || !text) return;
+  button.setAttribute("aria-busy", "true");
+  button.dataset.label = button.textContent;
+  button.textContent = text;
+}
+
+function goBack(form, button) {
+  // The page's own Back walks the same history as the phone's, so the two stay in step.
+  if (depth() > 0) history.back(); else send(form, button);
+}
+window.addEventListener("popstate", function () {
+  var form = $("#f"), button = form && form.querySelector("button[value=back]");
+  if (form && !busy) send(form, button || { name: "go", value: "back" }, true);
+});
 
 function quickExit(form) {
   wipe();
@@ -131,6 +162,7 @@ doc.addEventListener("submit", function (ev) {
   ev.preventDefault();
   var instance = form.querySelector("[name=instance]");
   if (form.id === "s" && instance && !instance.value) instance.value = randomId();
+  if (button && button.value === "back") { goBack(form, button); return; }
   send(form, button);
 });
 if (window.speechSynthesis) speechSynthesis.onvoiceschanged = showListen;
