@@ -301,3 +301,34 @@ def test_the_app_reads_catalogs_compiled_in_its_home_when_the_package_is_read_on
     msgid, msgstr = next(iter(_plain_messages("km").items()))
     with app.test_request_context("/?lang=km"):
         assert gettext(msgid) == msgstr
+
+
+def test_the_installed_brand_app_signs_a_user_in(venv, elsewhere):
+    """The brand's app from the wheel: a home, a user, `central serve`, a real sign-in page."""
+    brand = str(elsewhere / "brand-served")
+    assert _amplify(venv, elsewhere, "central", "init", "--home", brand).returncode == 0
+    added = _amplify(venv, elsewhere, "central", "user", "add", "--home", brand, "steward1",
+                     "--role", "steward", AMPLIFY_USER_PASSWORD="a long enough password")
+    assert added.returncode == 0, added.stderr
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(venv / "bin" / "amplify"), "central", "serve", "--home", brand, "--port",
+         str(port)], cwd=elsewhere, env=_env(), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, kind, page = _get(url + "/login")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, \
+                    server.stdout.read() if server.stdout else ""
+                time.sleep(0.2)
+        assert status == 200 and b'name="csrf_token"' in page
+        status, kind, css = _get(url + "/static/central.css")
+        assert status == 200 and kind.startswith("text/css")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
