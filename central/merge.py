@@ -1,11 +1,15 @@
 """Merging a bundle: verify → decrypt → validate → upsert, all in one transaction.
 
-The bundle is read once, as a stream: the envelope is decrypted chunk by chunk, the
-header is checked (trusted station, known project) before any work, each seal batch
-costs one X25519 agreement, each record one AES-GCM open and one JSON parse, and rows
-go to SQLite in groups with ``executemany``. The station's signature over the
-transcript of every frame is checked at the end, and only then is the transaction
-committed. Any failure rolls everything back: the dataset is as it was.
+The bundle is read twice, as a stream. The first read acts on nothing but the header
+(parsed with bounds; the station must be trusted): it decrypts the envelope, splits the
+frames and verifies the station's signature over the transcript of every frame
+(``sync.bundleread``), so a forged bundle is refused before any record is parsed. The
+second read does the work: each seal batch costs one X25519 agreement, each record one
+AES-GCM open and one bounded JSON parse (``sync.safejson``), and rows go to SQLite in
+groups with ``executemany``. It checks the same signature again at its end (the file
+could have changed in between), and only then is the transaction committed. Any
+failure rolls everything back: the dataset is as it was, and the refusal, with its
+reason, goes to the ledger (``ledger.py``); nothing a bundle holds can raise anything else.
 
 Upsert by record id: a record not seen before is inserted; a higher revision replaces
 the stored one (its answers are replaced as a whole); the same or a lower revision
@@ -17,23 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+from sync import bundleread
 from sync import frames as fr
-from sync.bundle import BUNDLE_FORMAT, ROUND_LABEL
 from sync.crypto.aead import DecryptionError
 from sync.crypto.fingerprint import fingerprint
 from sync.crypto.seal import batch_id_for, open_batch_key, unseal
 from sync.envelope import EnvelopeError, decrypt_chunks
-from sync.projectfile import unb64
+from sync.safejson import JsonRefused, load_object
 from sync.stationid import station_id_for
 
 from . import dataset, factories, ledger, rounds
@@ -42,7 +42,14 @@ from .mergelock import merge_lock
 from .validate import RESPONSE_COLUMNS, FormRules, Refusal, load_rules
 
 FLUSH_RECORDS = 500
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BATCH_BYTES = 4096
+SUPPLIER_TEXT = 200
+REASON_CHARS = 300
+# What a hostile bundle can raise while it is read; each one refuses the bundle. Content
+# is checked before use, so most of these are a second line behind a clear reason.
+REFUSALS = (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError,
+            RecursionError, DecryptionError, OSError, sqlite3.IntegrityError,
+            sqlite3.ProgrammingError)
 
 
 class BundleRefused(Exception):
@@ -77,6 +84,11 @@ class _CountingReader:
         self._raw, self._progress = raw, progress
         self.sha256 = hashlib.sha256()
 
+    def rewind(self, progress: Callable[[int], None] | None) -> None:
+        """Read again from the start (the second read reports progress)."""
+        self._raw.seek(0)
+        self._progress, self.sha256 = progress, hashlib.sha256()
+
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read(size)
         self.sha256.update(data)
@@ -90,10 +102,10 @@ def merge_bundle(home: Path, central_keys: CentralKeys, path: Path, *, dry_run: 
     """Merge one bundle file, or raise BundleRefused (and record the refusal)."""
     try:
         with merge_lock(home), open(path, "rb") as raw:
-            reader = _CountingReader(raw, progress)
-            return _Merge(home, central_keys, reader, MergeResult(path.name, dry_run=dry_run)).run()
-    except (ValueError, KeyError, TypeError, IndexError, DecryptionError, OSError,
-            sqlite3.IntegrityError) as exc:
+            merge = _Merge(home, central_keys, _CountingReader(raw, None),
+                           MergeResult(path.name, dry_run=dry_run))
+            return merge.run(progress)
+    except REFUSALS as exc:
         reason = _reason(exc)
         if not dry_run:
             ledger.record_refusal(home, path, reason)
@@ -107,20 +119,21 @@ class _Merge:
         self.batches: list[tuple[str, bytes]] = []
         self.pending: list[tuple[tuple, list[tuple]]] = []
         self.counts = {"batches": 0, "suppliers": 0, "records": 0}
-        self.station_public = b""
+        self.header: bundleread.Header | None = None
         self.rules: dict[tuple[str, str], FormRules] = {}
         self.trailer_seen = False
         self.next_key: int | None = None
         self.touched: set[tuple[str, str, str]] = set()  # (supplier, form, period) changed
 
-    def run(self) -> MergeResult:
-        frames = fr.FrameReader(decrypt_chunks(self.reader, self.keys.encryption))
-        first = frames.next()
-        if first is None or first[0] != fr.HEADER:
-            raise Refusal("the bundle has no header")
+    def run(self, progress: Callable[[int], None] | None) -> MergeResult:
         conn = dataset.connect(dataset.dataset_path(self.home))
         try:
-            self._check_header(conn, first[1])
+            self.header = self._verify(conn)
+            self.reader.rewind(progress)
+            frames = self._frames()
+            if bundleread.parse_header(self._first(frames)) != self.header:
+                raise Refusal("the bundle changed while it was being merged")
+            self._check_project(conn)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 self._body(conn, frames)
@@ -132,37 +145,42 @@ class _Merge:
             conn.close()
         return self.result
 
-    def _check_header(self, conn: sqlite3.Connection, payload: bytes) -> None:
-        try:
-            header = json.loads(payload)
-            if header.get("format") != BUNDLE_FORMAT:
-                raise Refusal(f"unknown bundle format {header.get('format')!r}")
-            self.station_public = unb64(header["station_public"])
-            bundle_id, project_id, day = header["bundle_id"], header["project_id"], header["day"]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise Refusal("the bundle header is malformed") from None
-        if not DAY.match(str(day)) or not re.fullmatch(r"[0-9a-f]{32}", str(bundle_id)):
-            raise Refusal("the bundle header is malformed (day or bundle id)")
-        round_label = header.get("round") or ""
-        if round_label and not (isinstance(round_label, str) and ROUND_LABEL.match(round_label)):
-            raise Refusal("the bundle header names a malformed round")
-        self.result.round = round_label
-        station_id = station_id_for(self.station_public)
-        row = conn.execute("SELECT revoked_day, fingerprint FROM stations WHERE id = ?",
+    def _frames(self) -> fr.FrameReader:
+        return fr.FrameReader(decrypt_chunks(self.reader, self.keys.encryption))
+
+    @staticmethod
+    def _first(frames: fr.FrameReader) -> bytes:
+        first = frames.next()
+        if first is None or first[0] != fr.HEADER:
+            raise Refusal("the bundle has no header")
+        return first[1]
+
+    def _verify(self, conn: sqlite3.Connection) -> bundleread.Header:
+        """First read: header, a trusted station, its signature over every frame."""
+        frames = self._frames()
+        header = bundleread.parse_header(self._first(frames))
+        station_id = station_id_for(header.station_public)
+        row = conn.execute("SELECT revoked_day FROM stations WHERE id = ?",
                            [station_id]).fetchone()
         if row is None or row[0] is not None:
             state = "unknown" if row is None else "revoked"
             raise Refusal(f"{state} station {station_id} (fingerprint "
-                          f"{fingerprint(self.station_public)}): check it with the "
+                          f"{fingerprint(header.station_public)}): check it with the "
                           "interpreter, then `amplify central trust`")
+        bundleread.verify_signed(frames, header.station_public)
+        return header
+
+    def _check_project(self, conn: sqlite3.Connection) -> None:
+        header = self.header
         project = conn.execute("SELECT document FROM projects WHERE id = ?",
-                               [project_id]).fetchone()
+                               [header.project_id]).fetchone()
         if project is None:
-            raise Refusal(f"project {project_id!r} is not a project of this central home")
-        self.project_document = json.loads(project[0])
-        self.rules = load_rules(conn, self.project_document)
-        self.result.bundle_id, self.result.project_id = bundle_id, project_id
-        self.result.station_id, self.result.day = station_id, day
+            raise Refusal(f"project {header.project_id!r} is not a project of this central home")
+        self.rules = load_rules(conn, json.loads(project[0]))
+        result = self.result
+        result.bundle_id, result.project_id, result.round = (header.bundle_id,
+                                                             header.project_id, header.round)
+        result.station_id, result.day = station_id_for(header.station_public), header.day
 
     def _body(self, conn: sqlite3.Connection, frames: fr.FrameReader) -> None:
         handlers = {fr.BATCH: self._batch, fr.SUPPLIER: lambda p: self._supplier(conn, p),
@@ -178,24 +196,26 @@ class _Merge:
             elif kind in handlers:
                 handlers[kind](payload)
             else:
-                raise Refusal(f"unexpected frame {kind!r}")
+                raise Refusal(f"unexpected frame {kind!r} before the signed trailer")
         if not self.trailer_seen:
             raise Refusal("the bundle is cut short: no signed trailer")
 
     def _batch(self, payload: bytes) -> None:
-        data = json.loads(payload)
-        ephemeral = unb64(data["ephemeral_public"])
-        if batch_id_for(ephemeral) != data["id"]:
+        data = load_object(payload, "a seal batch", max_bytes=BATCH_BYTES)
+        ephemeral = bundleread.key_field(data.get("ephemeral_public"), "a seal batch's key")
+        batch_id = batch_id_for(ephemeral)
+        if batch_id != data.get("id"):
             raise Refusal("a seal batch id does not match its key")
         private = self.keys.encryption.private_bytes_raw()
-        self.batches.append((data["id"], open_batch_key(private, ephemeral)))
+        self.batches.append((batch_id, open_batch_key(private, ephemeral)))
         self.counts["batches"] += 1
 
     def _open(self, entry: fr.Entry, sealed_id: str) -> dict[str, Any]:
         if entry.batch_index >= len(self.batches):
             raise Refusal(f"{sealed_id} names a seal batch the bundle does not carry")
         batch_id, key = self.batches[entry.batch_index]
-        return json.loads(unseal(key, batch_id, sealed_id, entry.blob))
+        return load_object(unseal(key, batch_id, sealed_id, entry.blob),
+                           f"the sealed content of {sealed_id}", max_bytes=fr.MAX_FRAME)
 
     def _supplier(self, conn: sqlite3.Connection, payload: bytes) -> None:
         entry = fr.parse_entry(payload)
@@ -206,7 +226,7 @@ class _Merge:
                              [entry.item_id]).fetchone()
         if owner is not None and owner[0] != self.result.station_id:
             raise Refusal(f"supplier {entry.item_id} was sent by another station")
-        values = [str(details.get(k) or "")[:200] for k in ("name", "country", "os_id")]
+        values = [_supplier_text(entry.item_id, details, k) for k in ("name", "country", "os_id")]
         conn.execute(
             "INSERT INTO suppliers (id, project_id, name, country, os_id, station_id, first_day) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
@@ -220,8 +240,9 @@ class _Merge:
     def _record(self, conn: sqlite3.Connection, payload: bytes) -> None:
         entry = fr.parse_entry(payload)
         document = self._open(entry, entry.item_id)
-        if document.get("record_id") != entry.item_id or \
-                int(document.get("revision") or 0) != entry.revision:
+        revision = document.get("revision") or 0  # a record never revised may say null
+        if document.get("record_id") != entry.item_id or revision.__class__ is not int \
+                or revision != entry.revision:
             raise Refusal(f"record {entry.item_id}: sealed content does not match the manifest")
         key = (str(document.get("form_id")), str(document.get("form_version")))
         rules = self.rules.get(key)
@@ -274,18 +295,7 @@ class _Merge:
         self.pending.clear()
 
     def _trailer(self, payload: bytes, transcript: str) -> None:
-        signature, body = payload[:64], payload[64:]
-        try:
-            Ed25519PublicKey.from_public_bytes(self.station_public).verify(
-                signature, fr.SIGNATURE_DOMAIN + body)
-        except InvalidSignature:
-            raise Refusal("the station's signature does not match the bundle") from None
-        trailer = json.loads(body)
-        if trailer.get("transcript") != transcript:
-            raise Refusal("the bundle's content does not match its signed manifest")
-        if trailer.get("counts") != self.counts:
-            raise Refusal(f"the manifest counts {trailer.get('counts')} but the bundle "
-                          f"holds {self.counts}")
+        bundleread.check_trailer(payload, self.header.station_public, transcript, self.counts)
         self.trailer_seen = True
 
     def _finish(self, conn: sqlite3.Connection) -> None:
@@ -308,9 +318,21 @@ class _Merge:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def _supplier_text(supplier_id: str, details: dict[str, Any], name: str) -> str:
+    value = details.get(name)
+    if value is not None and not isinstance(value, str):
+        raise Refusal(f"supplier {supplier_id}: {name} is not text")
+    return (value or "")[:SUPPLIER_TEXT]
+
+
 def _reason(exc: Exception) -> str:
-    """A message for people; never any decrypted content."""
-    if isinstance(exc, (Refusal, EnvelopeError, fr.FrameError)):
+    """A message for people, one line and short; never any decrypted content."""
+    text = _what_went_wrong(exc).replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= REASON_CHARS else text[:REASON_CHARS] + "…"
+
+
+def _what_went_wrong(exc: Exception) -> str:
+    if isinstance(exc, (Refusal, EnvelopeError, fr.FrameError, JsonRefused)):
         return str(exc)
     if isinstance(exc, DecryptionError):
         return "a sealed record failed authentication (changed, or sealed to another key)"

@@ -9,6 +9,7 @@ or out of order, and the brand should hear about it rather than store it.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 NUMERIC = frozenset({"integer", "decimal"})
 SELECTS = frozenset({"select_one", "select_multiple"})
+SQLITE_INTEGERS = range(-(2 ** 63), 2 ** 63)
 
 
 # The order of :meth:`FormRules.response_row`; the merge prepends ``key``.
@@ -84,13 +86,7 @@ class FormRules:
         if rule.sensitivity == "identifying":
             raise Refusal(f"{where}: an identifying answer must never leave the station")
         if rule.type in SELECTS:
-            values = value if isinstance(value, list) else str(value).split()
-            if rule.type == "select_one" and len(values) != 1:
-                raise Refusal(f"{where}: one choice expected")
-            unknown = [v for v in values if v not in (rule.choices or ())]
-            if unknown:
-                raise Refusal(f"{where}: {unknown[0]!r} is not a choice of this question")
-            return " ".join(values)
+            return _choices(value, rule, where)
         if rule.sensitivity == "quasi":
             raise Refusal(f"{where}: a quasi-identifier must arrive as a band (a choice)")
         if rule.type == "text" and not self.free_text:
@@ -99,7 +95,9 @@ class FormRules:
             return _number(value, rule.type, where)
         if isinstance(value, bool):
             return int(value)
-        if not isinstance(value, (str, int, float)):
+        if isinstance(value, (int, float)):
+            return _storable(value, where)
+        if not isinstance(value, str):
             raise Refusal(f"{where}: unexpected value type")
         return value
 
@@ -118,17 +116,41 @@ class FormRules:
                 supplier, day, revision, result.station_id, result.bundle_id, pseudonym, period)
 
 
+def _choices(value: Any, rule: QuestionRule, where: str) -> str:
+    """A select's answer as stored: choice names, space-separated, each one once."""
+    values = value.split() if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise Refusal(f"{where}: choice names (text) were expected")
+    if rule.type == "select_one" and len(values) != 1:
+        raise Refusal(f"{where}: one choice expected")
+    if len(set(values)) != len(values):
+        raise Refusal(f"{where}: a choice is listed twice")
+    unknown = [v for v in values if v not in (rule.choices or ())]
+    if unknown:
+        raise Refusal(f"{where}: {unknown[0][:40]!r} is not a choice of this question")
+    return " ".join(values)
+
+
 def _number(value: Any, question_type: str, where: str) -> int | float:
     """Numbers arrive as the form posted them (text); store them as numbers."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Refusal(f"{where}: a number was expected")
     try:
         number = float(value)
-        if question_type == "integer" and number.is_integer():
-            return int(number)
-        return number
-    except (TypeError, ValueError, OverflowError):
+    except (ValueError, OverflowError):
         raise Refusal(f"{where}: a number was expected") from None
+    if question_type == "integer" and number.is_integer():
+        return _storable(int(number), where)
+    return _storable(number, where)
+
+
+def _storable(number: int | float, where: str) -> int | float:
+    """A number SQLite stores as it is: a finite float, or an integer of 64 bits."""
+    if isinstance(number, float) and not math.isfinite(number):
+        raise Refusal(f"{where}: a number was expected, not {number}")
+    if isinstance(number, int) and number not in SQLITE_INTEGERS:
+        raise Refusal(f"{where}: the number is out of range")
+    return number
 
 
 def load_rules(conn: sqlite3.Connection, project_document: dict[str, Any]

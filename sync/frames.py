@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ MAX_FRAME = 16 * 1024 * 1024
 SIGNATURE_DOMAIN = b"amplify bundle trailer v1\x00"
 _LENGTH = struct.Struct(">I")
 _ENTRY = struct.Struct(">II")  # revision or 0, batch index
+ITEM_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
 class FrameError(ValueError):
@@ -66,6 +68,8 @@ def parse_entry(payload: bytes) -> Entry:
         revision, batch_index = _ENTRY.unpack_from(payload, 1 + size)
     except (IndexError, UnicodeDecodeError, struct.error):
         raise FrameError("a record entry is malformed") from None
+    if not ITEM_ID.fullmatch(item_id):  # ids end up in messages: no control characters
+        raise FrameError("a record entry's id is malformed (letters, digits, '-', '_')")
     return Entry(item_id, revision, batch_index, payload[1 + size + _ENTRY.size:])
 
 
@@ -92,12 +96,18 @@ class FrameReader:
         self.transcript = Transcript()
 
     def _take(self, size: int) -> bytes | None:
-        while len(self._buffer) - self._offset < size:
-            more = next(self._chunks, None)
-            if more is None:
-                return None
-            self._buffer = self._buffer[self._offset:] + more
-            self._offset = 0
+        """``size`` bytes, or None at the end; joins chunks once (a 16 MiB frame is linear)."""
+        available = len(self._buffer) - self._offset
+        if available < size:
+            pieces = [self._buffer[self._offset:]]
+            while available < size:
+                more = next(self._chunks, None)
+                if more is None:
+                    self._buffer, self._offset = b"".join(pieces), 0
+                    return None
+                pieces.append(more)
+                available += len(more)
+            self._buffer, self._offset = b"".join(pieces), 0
         data = self._buffer[self._offset:self._offset + size]
         self._offset += size
         return data
