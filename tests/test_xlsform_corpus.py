@@ -30,6 +30,8 @@ needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(), reason=f"external XLSForm corpus not found at {CORPUS}"
 )
 GEO_TYPES = {"geopoint", "start-geopoint", "gps", "geotrace", "geoshape", "location"}
+DEVICE_TYPES = {"deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
+                "audit", "phone number", "device id"}
 # pyxform's messages that never have a row: about the file or a whole sheet.
 NO_ROW_EXPECTED = ("not an XLSForm", "no sheet named")
 
@@ -91,17 +93,17 @@ def test_spec_test_is_refused_at_its_repeat():
 
 @needs_corpus
 def test_spec_test_without_unsupported_rows_loads_english_and_chinese(tmp_path: Path):
-    """The spec test form minus its repeat and media/location rows, as a partner would fix it."""
+    """The spec test form minus its repeat, media/location rows dropped by the loader."""
     source = CORPUS / "pyxform_example_xls" / "xlsform_spec_test.xlsx"
     workbook = openpyxl.load_workbook(source, data_only=True)  # keep "=FALSE()" as a value
     sheet = workbook["survey"]
-    unsupported = ("begin repeat", "end repeat", "geopoint", "barcode", "image", "audio", "video")
+    unsupported = ("begin repeat", "end repeat")
     for row in range(sheet.max_row, 1, -1):
         if str(sheet.cell(row, 1).value or "").strip() in unsupported:
             sheet.delete_rows(row)
     path = tmp_path / "spec.xlsx"
     workbook.save(path)
-    form = load(path)
+    form = load_xlsform(path, drop_unsupported=True)  # location, media, device metadata
     assert {"en", "zh"} <= set(form.languages)
     assert form.language_names["zh"] == "chinese"
     assert form.questions["address"].label == {"en": "Enter an address", "zh": "您好"}
@@ -134,10 +136,25 @@ def _survey_types(path: Path) -> list[str]:
 
 @needs_corpus
 @pytest.mark.parametrize("name", ["waste_collection.xlsx", "waterpoints.xls"])
-def test_osm_fieldwork_forms_with_gps_are_refused_at_the_gps_row(name: str):
+def test_osm_fieldwork_forms_with_gps_are_refused_at_the_first_row_a_phone_must_not_collect(
+    name: str,
+):
+    path = CORPUS / "osm_fieldwork" / name
+    types = _survey_types(path)
+    first = next(i for i, t in enumerate(types, start=2) if t in GEO_TYPES | DEVICE_TYPES)
+    error = refusal(path)
+    assert (error.sheet, error.row, error.column) == ("survey", first, "type")
+    assert "--drop-unsupported" in error.message
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["waste_collection.xlsx"])
+def test_osm_fieldwork_forms_load_without_gps_when_dropping(name: str):
     path = CORPUS / "osm_fieldwork" / name
     types = _survey_types(path)
     gps_row = next(i for i, t in enumerate(types, start=2) if t in GEO_TYPES)
-    error = refusal(path)
-    assert (error.sheet, error.row, error.column) == ("survey", gps_row, "type")
-    assert "location (GPS)" in error.message
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        form = load_xlsform(path, drop_unsupported=True)
+    assert any(f"(row {gps_row}, " in item for item in form.dropped), form.dropped
+    assert not {q.row for q in form.questions.values()} & {gps_row}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +12,7 @@ import pytest
 from tests.xlsform_factory import write_xlsform
 from xlsform import FormDefinition, FormError, label_in, load_xlsform
 from xlsform.loader import load_xlsform_bytes, to_xform
+from xlsform.logic import compute_calculations
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
 CHOICES = [
@@ -195,18 +197,33 @@ def test_language_columns_without_code(tmp_path: Path):
     assert form.questions["q"].label["zh"] == "您好"
 
 
-def test_device_metadata_is_skipped_with_a_warning(tmp_path: Path):
-    path = write_xlsform(
-        tmp_path / "f.xlsx",
-        [
-            {"type": "start", "name": "start"},
-            {"type": "deviceid", "name": "device"},
-            {"type": "text", "name": "q", "label": "Q"},
-        ],
-    )
-    form = load_xlsform(path)
-    assert list(form.questions) == ["q"]
-    assert any("deviceid" in w and "row 3" in w for w in form.warnings)
+METADATA_ROWS = [
+    {"type": "start", "name": "start"},
+    {"type": "deviceid", "name": "device"},
+    {"type": "text", "name": "q", "label": "Q"},
+    {"type": "note", "name": "n", "label": "Phone ${device}"},
+    {"type": "note", "name": "m", "label": "Started ${start}"},
+]
+
+
+def test_device_metadata_is_refused_naming_row_and_the_way_out(tmp_path: Path):
+    error = refusal(tmp_path, METADATA_ROWS)
+    assert (error.sheet, error.row, error.column) == ("survey", 3, "type")
+    assert "deviceid" in error.message and "--drop-unsupported" in error.message
+
+
+def test_dropping_leaves_out_metadata_and_what_refers_to_it(tmp_path: Path):
+    path = write_xlsform(tmp_path / "f.xlsx", METADATA_ROWS)
+    form = load_xlsform(path, drop_unsupported=True)
+    assert list(form.questions) == ["start", "q", "m"]
+    assert form.dropped == ["device (row 3, deviceid)", "n (row 5, refers to ${device})"]
+
+
+def test_start_end_and_today_are_kept_to_the_day(tmp_path: Path):
+    rows = [{"type": kind, "name": kind} for kind in ("start", "end", "today")]
+    form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", [*rows, text("q")]))
+    values = compute_calculations(form, {})
+    assert values == dict.fromkeys(["start", "end", "today"], date.today().isoformat())
 
 
 def refusal(tmp_path: Path, rows, choices=(), settings=None) -> FormError:

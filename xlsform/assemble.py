@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import expressions
+from .dropping import ROW_KEY
 from .errors import FormError
 from .languages import DEFAULT, language_code
 from .model import (
@@ -24,10 +25,10 @@ from .model import (
     Question,
 )
 
-ROW_KEY = "_amplify_row"
 TYPES = {
     "text": "text",
     "string": "text",
+    "phone number": "text",  # a question (digits only), unlike the "phonenumber" metadata
     "integer": "integer",
     "int": "integer",
     "decimal": "decimal",
@@ -43,12 +44,12 @@ TYPES = {
     "select one": "select_one",
     "select all that apply": "select_multiple",
 }
-# Device metadata a browser cannot provide and this app does not collect: skipped.
+# Kept to the day: a calculate of today() (the day the answers are saved).
+DAY_TYPES = frozenset({"start", "end", "today", "start time", "end time"})
+# Device metadata a browser cannot provide and this app does not collect: skipped. The
+# loader refuses (or drops) the identifying ones first, see dropping.py.
 METADATA_TYPES = frozenset(
     {
-        "start",
-        "end",
-        "today",
         "deviceid",
         "device id",
         "subscriberid",
@@ -56,13 +57,10 @@ METADATA_TYPES = frozenset(
         "simserial",
         "sim id",
         "phonenumber",
-        "phone number",
         "username",
         "email",
         "imei",
         "audit",
-        "start time",
-        "end time",
     }
 )
 REFUSED = {
@@ -252,6 +250,9 @@ class _Assembler:
         self, element: dict[str, Any], page: Page, ancestors: list[Node], sensitivity: str
     ) -> None:
         type_name = _normal_type(element.get("type"))
+        if type_name in DAY_TYPES:
+            self._day_question(element, page)
+            return
         if type_name in METADATA_TYPES or type_name.startswith(("uri:", "get ")):
             self.ctx.warnings.append(
                 f"survey sheet, row {_row(element)}: '{type_name}' is device metadata this "
@@ -265,6 +266,14 @@ class _Assembler:
         page.question_names.append(question.name)
         self.questions[question.name] = question
         self.elements.append((element, question, ancestors))
+
+    def _day_question(self, element: dict[str, Any], page: Page) -> None:
+        """start, end and today: kept as the day only, a calculate of today()."""
+        self._claim_name(element)
+        question = Question(name=str(element["name"]), type="calculate", page=page.name,
+                            calculation=["fn", "today"], row=_row(element))
+        page.question_names.append(question.name)
+        self.questions[question.name] = question
 
     def _question(self, element: dict[str, Any], type_name: str, page: Page) -> Question:
         if type_name in REFUSED_TYPES:

@@ -6,9 +6,10 @@ checks run; every problem, pyxform's or ours, becomes a FormError naming sheet a
 Choices made here:
 - form_id: the settings sheet's form_id, else the file name without extension (pyxform's
   rule). version: the settings sheet's version, else "1".
-- Features a phone form over local WiFi cannot support (location, media, barcode,
-  external choices, pulldata, repeats for now, range) are refused with the row.
-- Device metadata rows (start, end, deviceid, ...) are skipped with a warning.
+- What a phone must not collect (location, media, barcode, device metadata such as
+  deviceid) is refused with the row, or left out with ``drop_unsupported`` (dropping.py).
+- Features not supported yet (external choices, pulldata, repeats, range) are refused with
+  the row. start, end and today are kept as the day (a calculate of today()).
 - The custom ``sensitivity`` survey column (blank/identifying/quasi/sensitive) is read from
   the rows pyxform passes through; any other value is refused.
 """
@@ -26,6 +27,7 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
+from . import dropping
 from .assemble import REFUSED_TYPES, ROW_KEY, _normal_type, _refusal, assemble
 from .errors import FormError
 from .model import FormDefinition
@@ -45,41 +47,55 @@ COLUMN_HINTS = (
 )
 
 
-def load_xlsform(path: Path) -> FormDefinition:
-    """Load the XLSForm at ``path``; raises FormError for anything unusable."""
-    return _load(Path(path))[0]
+def load_xlsform(path: Path, drop_unsupported: bool = False) -> FormDefinition:
+    """Load the XLSForm at ``path``; raises FormError for anything unusable.
+
+    ``drop_unsupported``: leave out what a phone must not collect (see dropping.py) instead
+    of refusing the form; the form's ``dropped`` lists what was left out.
+    """
+    return _load(Path(path), drop_unsupported)[0]
 
 
-def load_xlsform_bytes(data: bytes, filename: str) -> FormDefinition:
+def load_xlsform_bytes(data: bytes, filename: str, drop_unsupported: bool = False
+                       ) -> FormDefinition:
     """Load an XLSForm from its bytes; ``filename`` gives the type and the fallback form_id."""
-    return _load_bytes(data, filename)[0]
+    return _load_bytes(data, filename, drop_unsupported)[0]
 
 
-def to_xform(path: Path) -> str:
+def to_xform(path: Path, drop_unsupported: bool = False) -> str:
     """The XForm XML pyxform writes for a form that loads."""
-    return _load(Path(path))[1]
+    return _load(Path(path), drop_unsupported)[1]
 
 
-def _load(path: Path) -> tuple[FormDefinition, str]:
+def xform_from_bytes(data: bytes, filename: str, drop_unsupported: bool = False) -> str:
+    """The XForm XML of a form given as bytes (a stored version, say)."""
+    return _load_bytes(data, filename, drop_unsupported)[1]
+
+
+def _load(path: Path, drop_unsupported: bool) -> tuple[FormDefinition, str]:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise FormError(f"cannot read the file {path.name}: {err.strerror}") from None
-    return _load_bytes(data, path.name)
+    return _load_bytes(data, path.name, drop_unsupported)
 
 
-def _load_bytes(data: bytes, filename: str) -> tuple[FormDefinition, str]:
+def _load_bytes(data: bytes, filename: str, drop_unsupported: bool
+                ) -> tuple[FormDefinition, str]:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise FormError(f"{filename} is not an XLSForm: use {', '.join(SUFFIXES)}")
     workbook = _read_workbook(data, suffix)
     workbook.fallback_form_name = Path(filename).stem
-    _refuse_unsupported_rows(workbook.survey or [])
     _mark_rows(workbook)
+    rows = workbook.survey or []
+    dropped = dropping.drop_unsupported(rows) if drop_unsupported else []
+    _refuse_unsupported_rows(rows)
     warnings: list[str] = []
     survey_json, xform = _convert(workbook, warnings)
     form = assemble(survey_json)
     form.warnings[:0] = warnings
+    form.dropped = [str(item) for item in dropped]
     return form, xform
 
 
@@ -143,8 +159,11 @@ def _cell(row: dict[str, Any], *names: str) -> str:
 
 def _refuse_unsupported_rows(rows: list[dict[str, Any]]) -> None:
     """Refuse unsupported row types before pyxform complains about something secondary."""
-    for row_number, row in enumerate(rows, start=2):
+    for row in rows:
+        row_number = int(row.get(ROW_KEY) or 0)
         type_name = _normal_type(_cell(row, "type", "command").replace("_", " "))
+        if dropping.unsupported_kind(type_name):
+            raise dropping.refusal(row, type_name)
         words = type_name.split(" ")
         element = {ROW_KEY: str(row_number)}
         if words[0] in ("begin", "end") and len(words) > 1 and words[1] in ("repeat", "loop"):
@@ -177,19 +196,47 @@ def _convert(workbook: DefinitionData, warnings: list[str]) -> tuple[dict[str, A
     """Run pyxform's conversion (its checks included); returns its JSON and the XForm."""
     raw_rows = copy.deepcopy(workbook.survey or [])
     raw_choices = copy.deepcopy(workbook.choices or [])
+    pristine = copy.deepcopy(workbook)
     try:
-        survey_json = workbook_to_json(
-            workbook_dict=workbook,
-            fallback_form_name=workbook.fallback_form_name,
-            warnings=warnings,
-        )
-        survey = create_survey_element_from_dict(copy.deepcopy(survey_json))
-        xform = survey.to_xml(validate=False, warnings=warnings)
+        return _pyxform(workbook, warnings)
     except PyXFormError as err:
         raise _from_pyxform(str(err), raw_rows, raw_choices) from None
     except Exception as err:  # noqa: BLE001 - pyxform bugs must still reach the user
-        raise FormError(f"pyxform could not convert the form ({err})", "survey") from None
-    return survey_json, xform
+        sheet, column = _culprit_column(pristine)
+        detail = f"{type(err).__name__}: {err}"
+        if column:
+            message = f"pyxform cannot read this column ({detail}); rename or remove it"
+        else:
+            message = f"pyxform could not convert the form ({detail})"
+        raise FormError(message, sheet, 1 if column else None, column) from None
+
+
+def _pyxform(workbook: DefinitionData, warnings: list[str]) -> tuple[dict[str, Any], str]:
+    survey_json = workbook_to_json(
+        workbook_dict=workbook,
+        fallback_form_name=workbook.fallback_form_name,
+        warnings=warnings,
+    )
+    survey = create_survey_element_from_dict(copy.deepcopy(survey_json))
+    return survey_json, survey.to_xml(validate=False, warnings=warnings)
+
+
+def _culprit_column(workbook: DefinitionData) -> tuple[str, str | None]:
+    """(sheet, column) whose removal lets pyxform convert the form; ("survey", None) when
+    no single column does. Only run after pyxform itself crashed."""
+    for sheet in ("survey", "choices", "settings"):
+        rows = getattr(workbook, sheet) or []
+        headers = list(dict.fromkeys(key for row in rows for key in row if key != ROW_KEY))
+        for header in headers:
+            trial = copy.deepcopy(workbook)
+            for row in getattr(trial, sheet) or []:
+                row.pop(header, None)
+            try:
+                _pyxform(trial, [])
+            except Exception:  # noqa: BLE001, S112 - still failing: not this column alone
+                continue
+            return sheet, str(header)
+    return "survey", None
 
 
 def _from_pyxform(

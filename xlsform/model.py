@@ -161,6 +161,8 @@ class FormDefinition:
     questions: dict[str, Question] = field(default_factory=dict)
     choice_lists: dict[str, list[Choice]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Rows left out with --drop-unsupported, e.g. "where (row 5, geopoint)".
+    dropped: list[str] = field(default_factory=list)
 
     def sensitivity_of(self, name: str) -> str:
         """The declared sensitivity of a question ("" when none or unknown name)."""

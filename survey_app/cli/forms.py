@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
+from xlsform import check as form_check
 from xlsform.errors import FormError
 from xlsform.loader import load_xlsform
 
@@ -28,18 +30,24 @@ def forms() -> None:
 @forms.command("add")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--drop-unsupported", is_flag=True,
+              help="Leave out location, media, barcode and device-metadata questions (and "
+                   "what depends only on them) instead of refusing the form.")
 @home_option
-def add(files: tuple[Path, ...], home: Path | None) -> None:
+def add(files: tuple[Path, ...], drop_unsupported: bool, home: Path | None) -> None:
     """Add XLSForm FILES (.xlsx, .xls, .csv, .md) to the station.
 
     Every file is checked first; if any is broken, nothing is stored and the
     message names the file, sheet and row. A form keeps its form_id and version
     (settings sheet); a new version is stored beside the old one, so answers
-    given in the old version keep their meaning.
+    given in the old version keep their meaning. Questions a phone must not
+    collect (location, photos, barcodes, device metadata) refuse the form
+    unless --drop-unsupported leaves them out; what was left out is listed.
 
     Example:
 
         amplify forms add partner_questions.xlsx
+        amplify forms add --drop-unsupported kobo_export.xlsx
     """
     loaded = []
     for path in files:
@@ -47,9 +55,11 @@ def add(files: tuple[Path, ...], home: Path | None) -> None:
             raise click.ClickException(
                 f"{path}: not an XLSForm file (use .xlsx, .xls, .csv or .md)")
         try:
-            loaded.append((path, load_xlsform(path)))
+            loaded.append((path, load_xlsform(path, drop_unsupported=drop_unsupported)))
         except FormError as exc:
             raise click.ClickException(f"{path}: {exc}") from None
+    for path, definition in loaded:
+        _echo_notes(path, definition.dropped, definition.warnings)
     station = open_station(home)
     try:
         items = [(definition, path.read_bytes(), path.name) for path, definition in loaded]
@@ -67,7 +77,8 @@ def add(files: tuple[Path, ...], home: Path | None) -> None:
 @forms.command("list")
 @home_option
 def list_(home: Path | None) -> None:
-    """List the questionnaires on this station, every version.
+    """List the questionnaires on this station, every version, with the questions
+    --drop-unsupported left out of each.
 
     Example:
 
@@ -76,9 +87,55 @@ def list_(home: Path | None) -> None:
     station = open_station(home)
     try:
         for form in formstore.list_forms(station.store):
-            click.echo(f"{form.form_id}\t{form.version}\t{form.title}\t({form.source_name})")
+            dropped = formstore.get_form(station.store, form.form_id, form.version).dropped
+            left_out = f"\tleft out: {', '.join(dropped)}" if dropped else ""
+            click.echo(f"{form.form_id}\t{form.version}\t{form.title}\t({form.source_name})"
+                       f"{left_out}")
     finally:
         station.close()
+
+
+@forms.command("check")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON document for scripts.")
+def check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Check XLSForm files, or every XLSForm in folders, without storing anything.
+
+    One line per form: ready, ready after dropping (with --drop-unsupported
+    on `forms add`; the questions left out are listed), or refused (sheet,
+    row and reason), then pyxform's warnings. Exits with status 1 when any
+    form is refused.
+
+    Example:
+
+        amplify forms check partner_forms/
+        amplify forms check --json survey.xlsx
+    """
+    results = form_check.check_paths(paths)
+    if not results:
+        raise click.ClickException("no XLSForm files (.xlsx, .xls, .csv, .md) found there")
+    counts = form_check.summary(results)
+    if as_json:
+        click.echo(json.dumps({"forms": [r.to_json() for r in results], "summary": counts},
+                              ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            click.echo(result.line())
+            for warning in result.warnings:
+                click.echo(f"    warning: {warning}")
+        click.echo(f"{counts['forms']} forms: {counts[form_check.READY]} ready, "
+                   f"{counts[form_check.READY_AFTER_DROPPING]} ready after dropping, "
+                   f"{counts[form_check.REFUSED]} refused")
+    if counts[form_check.REFUSED]:
+        raise SystemExit(1)
+
+
+def _echo_notes(path: Path, dropped: list[str], warnings: list[str]) -> None:
+    if dropped:
+        click.echo(f"{path}: left out (--drop-unsupported): {', '.join(dropped)}")
+    for warning in warnings:
+        click.echo(f"{path}: warning: {warning}")
 
 
 def register(group: click.Group) -> None:
