@@ -48,15 +48,24 @@ def _font_css(font: str) -> str:
     return re.sub(r"\s*\n\s*", "", text).strip()
 
 
+# On the picker (body.pick) every text but the hidden status line is drawn with the tiny
+# picker fonts, so the full fonts of the offered languages are not fetched there.
+PICKER_RULE = 'html body.pick *:not(.st){font-family:"Amplify Picker",system-ui,sans-serif}'
+
+
 def page_style(fonts: list[str | None]) -> str:
-    """The page CSS plus the @font-face of every font the session's languages need.
+    """The page CSS plus the @font-face of every font the session's languages need, full
+    and picker-sized.
 
     One style for every page of a session: a swapped-in page keeps the first page's
     CSP, so its style must hash the same. Fonts load only where their script appears
-    (unicode-range), so a font a page does not use costs a few bytes of CSS.
+    (unicode-range) in their family, so a font a page does not use costs a few bytes of CSS.
     """
     names = sorted({f for f in fonts if f})
-    return _css_file() + "".join(_font_css(name) for name in names)
+    style = _css_file() + "".join(_font_css(name) for name in names)
+    if names:
+        style += "".join(_font_css(f"{name}-picker") for name in names) + PICKER_RULE
+    return style
 
 
 @cache

@@ -27,7 +27,7 @@ from ..i18n import best_match, find_language, set_language
 from ..languages import language_info
 from ..sessions import OPEN, CollectionSession, find_by_token
 from ..store.records import NotADraft, RecordMeta
-from . import bp, responses
+from . import bp, picker, responses
 from .guard import RateLimiter, csrf_ok, csrf_token, limiter_key
 from .pages import posted_answers, render_worker, visible_items
 from .responses import Draft, Response, ResponseGone, hash_resume
@@ -176,8 +176,8 @@ def entry(token: str):
     session = _open_session(token, new_start=True)
     _limit(session, "entry", factor=5)
     form = _form(session)
-    languages = _languages(session, form)
-    first = session.languages[0]
+    first = picker.preferred(session)
+    languages = sorted(_languages(session, form), key=lambda info: info["code"] != first)
     headings = []
     for info in languages:
         with force_locale(info["locale"]):
@@ -186,7 +186,7 @@ def entry(token: str):
             headings.append({"text": text, "lang": info["html_lang"], "dir": info["direction"]})
     return _render("collect/start.html", session, first, token=token, languages=languages,
                    headings=headings, csrf=csrf_token(session.id, "start"),
-                   page_config={"start": True})
+                   page_config={"start": True}, pick=True)
 
 
 @bp.post("/<token>/start")
