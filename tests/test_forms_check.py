@@ -3,6 +3,7 @@ JSON, pyxform's warnings and crashes turned into located messages."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from survey_app.cli import main
+from survey_app.store import formstore
 from tests.test_cli import amplify
 from tests.xlsform_factory import write_xlsform
+from xlsform import load_xlsform
 
 GOOD = [{"type": "text", "name": "q", "label": "Q"}]
 WITH_GPS = [
@@ -105,3 +108,13 @@ def test_forms_add_refuses_then_drops_and_lists_what_it_left_out(tmp_path: Path,
     assert "gps version 3: added" in added.stdout
     listed = amplify("forms", "list", home=home)
     assert "left out: where (row 3, geopoint)" in listed.stdout
+
+
+def test_the_interpreters_form_list_says_what_was_left_out(app, client, folder: Path):
+    path = folder / "b_gps.xlsx"
+    definition = load_xlsform(path, drop_unsupported=True)
+    formstore.add_form(app.extensions["amplify"].store, definition, path.read_bytes(), path.name)
+    page = client.get("/interviews/new")
+    assert page.status_code == 200
+    text = html.unescape(page.get_data(as_text=True))
+    assert "the phone must not collect them): where (row 3, geopoint), shown (row 4" in text

@@ -76,15 +76,17 @@ def new_interview():
                            **_language_status_context()), status
 
 
-def _language_status_context() -> dict[str, list]:
-    """What _language_table.html needs: each respondent language against each form."""
+def _language_status_context() -> dict[str, list | dict]:
+    """What _language_table.html needs: each respondent language against each form; and
+    per form, the questions `forms add --drop-unsupported` left out."""
     station = get_station()
     definitions = [station.form(f.form_id, f.version)
                    for f in formstore.latest_forms(station.store)]
     codes = [code for code, _name in form_languages(station)]
     return {"questionnaire_titles": [label_in(d.title, current_language()) or d.form_id
                                      for d in definitions],
-            "language_rows": language_table(definitions, codes)}
+            "language_rows": language_table(definitions, codes),
+            "left_out": {d.form_id: d.dropped for d in definitions if d.dropped}}
 
 
 @bp.get("/interviews/<record_id>")
