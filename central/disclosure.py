@@ -273,3 +273,77 @@ def record_level(conn: sqlite3.Connection, home: Path, user: access.User,
                                 "ORDER BY question", [row[0]]).fetchall())
     return {"id": response_id, "form_id": row[1], "form_version": row[2], "day": row[3],
             "period": row[4], "answers": answers}
+
+
+# --- released figures: computed once when a round closes, read by every page and export ---
+
+_RELEASED_COLUMNS = ("project_id", "factory_id", "form_id", "period", "source", "kind",
+                     "question", "question_label", "position", "answer", "answer_label",
+                     "count", "answered", "why", "note", "multiple", "k")
+
+
+def _store(conn: sqlite3.Connection, figures: list[Figure], key: tuple[str, str, str, str]
+           ) -> None:
+    rows = []
+    for figure in figures:
+        for position, ((name, label), cell) in enumerate(
+                zip(figure.answers, figure.cells, strict=True)):
+            rows.append((*key, figure.source, figure.kind, figure.question, figure.label,
+                         position, name, label, cell.value, figure.total.value,
+                         cell.why or figure.total.why, figure.note, int(figure.multiple),
+                         figure.k))
+    conn.execute("DELETE FROM released_figures WHERE project_id = ? AND factory_id = ? AND "
+                 "form_id = ? AND period = ?", list(key))
+    conn.executemany(f"INSERT INTO released_figures ({', '.join(_RELEASED_COLUMNS)}) VALUES "
+                     f"({', '.join('?' * len(_RELEASED_COLUMNS))})", rows)
+
+
+def release(conn: sqlite3.Connection, item: Round) -> None:
+    """Freeze a closed round's figures (and its period's pooled representatives)."""
+    _store(conn, round_figures(conn, item),
+           (item.project_id, item.factory_id, item.form_id, item.period))
+    if source_of(item.form_id) == REPRESENTATIVES:
+        _store(conn, pooled_representatives(conn, item.project_id, item.form_id, item.period),
+               (item.project_id, "", item.form_id, item.period))
+
+
+@dataclass(frozen=True)
+class Released:
+    """A released figure with where it belongs."""
+
+    project_id: str
+    factory_id: str  # "" for representatives pooled across suppliers
+    form_id: str
+    period: str
+    figure: Figure
+
+
+def released(conn: sqlite3.Connection, *, factory_id: str | None = None,
+             questions: Sequence[str] | None = None) -> list[Released]:
+    """Released figures, optionally of one factory and some questions, in a stable order."""
+    clauses, args = [], []
+    if factory_id is not None:
+        clauses.append("factory_id = ?")
+        args.append(factory_id)
+    if questions is not None:
+        clauses.append(f"question IN ({', '.join('?' * len(questions))})")
+        args.extend(questions)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = conn.execute(f"SELECT {', '.join(_RELEASED_COLUMNS)} FROM released_figures {where} "
+                        "ORDER BY project_id, factory_id, form_id, period, question, position",
+                        args).fetchall()
+    grouped: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        grouped.setdefault(row[:4] + (row[6],), []).append(row)
+    return [Released(*key[:4], _figure_from(rows)) for key, rows in grouped.items()]
+
+
+def _figure_from(rows: list[tuple]) -> Figure:
+    first = rows[0]
+    source, kind, question, label, answered, k = (first[4], first[5], first[6], first[7],
+                                                  first[12], first[16])
+    total_why = "" if answered is not None else first[13] or BELOW_K
+    cells = tuple(Shown(row[11], "" if row[11] is not None else row[13] or BELOW_K)
+                  for row in rows)
+    return Figure(question, label, source, kind, tuple((row[9], row[10]) for row in rows),
+                  cells, Shown(answered, total_why), k, first[14], bool(first[15]))

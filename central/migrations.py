@@ -82,7 +82,32 @@ def _run(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_001_dataset, _002_rounds_and_factories]
+def _003_released_figures_and_notes(conn: sqlite3.Connection) -> None:
+    """Figures frozen when a steward closes a round, and a supplier's notes-and-actions log.
+
+    ``released_figures`` holds what the disclosure rules let through for each closed round
+    (hidden counts as NULL with the reason), so every page and export shows the same cells;
+    ``factory_id`` is empty for representatives pooled across suppliers.
+    """
+    _run(conn, """
+CREATE TABLE released_figures (
+    project_id TEXT NOT NULL, factory_id TEXT NOT NULL, form_id TEXT NOT NULL,
+    period TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL, question TEXT NOT NULL,
+    question_label TEXT, position INTEGER NOT NULL, answer TEXT NOT NULL, answer_label TEXT,
+    count INTEGER, answered INTEGER, why TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+    multiple INTEGER NOT NULL DEFAULT 0, k INTEGER NOT NULL,
+    PRIMARY KEY (project_id, factory_id, form_id, period, question, answer));
+CREATE INDEX released_by_factory ON released_figures (factory_id, period);
+CREATE TABLE supplier_notes (
+    id INTEGER PRIMARY KEY, factory_id TEXT NOT NULL REFERENCES factories(id),
+    at TEXT NOT NULL, user TEXT NOT NULL, text TEXT NOT NULL, route TEXT NOT NULL,
+    due TEXT, status TEXT NOT NULL);
+CREATE INDEX notes_by_factory ON supplier_notes (factory_id, id)
+""")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _001_dataset, _002_rounds_and_factories, _003_released_figures_and_notes]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -56,7 +56,11 @@ def _tally(rows: list[dict], hidden: Counter) -> None:
 
 
 def publish(home: Path, out: Path) -> Published:
-    """Write the disclosure-controlled file to ``out`` (atomically: a temp file, then rename)."""
+    """Write the disclosure-controlled file to ``out`` (atomically: a temp file, then rename).
+
+    Figures are the ones frozen when each round was closed (``disclosure.released``): the
+    same cells hidden here as on every page.
+    """
     hidden: Counter = Counter()
     figures: list[dict] = []
     round_rows: list[dict] = []
@@ -64,8 +68,7 @@ def publish(home: Path, out: Path) -> Published:
     factories: dict[str, dict] = {}
     thresholds: dict[str, disclosure.Thresholds] = {}
     with dataset.reading(home) as conn:
-        released = [item for item in rounds.list_rounds(conn) if item.closed]
-        for item in released:
+        for item in (i for i in rounds.list_rounds(conn) if i.closed):
             limits = thresholds.setdefault(item.project_id,
                                            disclosure.thresholds(conn, item.project_id))
             size = disclosure.respondents(item.respondents, limits.k_brand)
@@ -75,15 +78,15 @@ def publish(home: Path, out: Path) -> Published:
                                "respondents": size.value, "note": size.why})
             factories[item.factory_id] = {"id": item.factory_id, "name": item.factory_name,
                                           "country": item.country}
-            for figure in disclosure.round_figures(conn, item, k=limits.k_brand):
-                figures += _figure_rows(figure, {"round_id": item.id})
-        for project_id, form_id, period in sorted({
-                (i.project_id, i.form_id, i.period) for i in released
-                if disclosure.source_of(i.form_id) == disclosure.REPRESENTATIVES}):
-            for figure in disclosure.pooled_representatives(
-                    conn, project_id, form_id, period, k=thresholds[project_id].k_brand):
-                pooled += _figure_rows(figure, {"project_id": project_id, "form_id": form_id,
-                                                "period": period})
+        for entry in disclosure.released(conn):
+            if entry.factory_id:
+                key = {"round_id": rounds.round_id(entry.project_id, entry.factory_id,
+                                                   entry.form_id, entry.period)}
+                figures += _figure_rows(entry.figure, key)
+            else:
+                pooled += _figure_rows(entry.figure, {"project_id": entry.project_id,
+                                                      "form_id": entry.form_id,
+                                                      "period": entry.period})
         os_ids = dict(conn.execute("SELECT id, os_id FROM factories").fetchall())
     for factory in factories.values():
         factory["os_id"] = os_ids.get(factory["id"])

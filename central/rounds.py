@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 OPEN, CLOSED = "open", "closed"
@@ -95,16 +95,28 @@ def set_status(conn: sqlite3.Connection, item: Round, status: str, user: str,
 
 def close(conn: sqlite3.Connection, wanted: Iterable[Round], user: str) -> list[Round]:
     """Close the open rounds among ``wanted``; return those closed now."""
-    closed = [item for item in wanted if not item.closed]
+    closed = [replace(item, status=CLOSED, changed_by=user) for item in wanted if not item.closed]
     for item in closed:
         set_status(conn, item, CLOSED, user)
     return closed
+
+
+def withdraw(conn: sqlite3.Connection, project_id: str, factory_id: str, form_id: str,
+             period: str) -> None:
+    """Take a round's released figures back (and the pooled figures of its period)."""
+    conn.execute("DELETE FROM released_figures WHERE project_id = ? AND form_id = ? AND "
+                 "period = ? AND factory_id IN (?, '')",
+                 [project_id, form_id, period, factory_id])
 
 
 def reopen_touched(conn: sqlite3.Connection, project_id: str,
                    touched: Iterable[tuple[str, str, str]], bundle_file: str) -> None:
     """Reopen closed rounds that a merge just added records to (supplier, form, period)."""
     for supplier_id, form_id, period in touched:
+        factory = conn.execute("SELECT factory_id FROM suppliers WHERE id = ?",
+                               [supplier_id]).fetchone()
+        if factory is not None:
+            withdraw(conn, project_id, factory[0], form_id, period)
         conn.execute(
             "UPDATE rounds SET status = ?, changed_day = ?, changed_by = 'merge', note = ? "
             "WHERE status = ? AND project_id = ? AND form_id = ? AND period = ? AND "

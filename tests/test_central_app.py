@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from central import access, create_app, dataset, disclosure, rounds
+from central import access, create_app, dataset, disclosure, release, rounds
 from central.web.guard import ANYONE
 
-from .central_kit import K, ROLES, USER_PASSWORD, build
+from .central_kit import ROLES, USER_PASSWORD, K, build
 
 NUMBER = re.compile(r'class="num fig[^"]*">\s*(\d+)\s*<')
 
@@ -49,7 +49,7 @@ def all_rounds(brand) -> list[rounds.Round]:
 
 def close_all(brand) -> None:
     with dataset.transaction(brand.home) as conn:
-        rounds.close(conn, rounds.list_rounds(conn), "test")
+        release.close_rounds(conn, rounds.list_rounds(conn), "test")
 
 
 def test_every_route_declares_who_may_use_it(app):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import access, dataset, disclosure, ledger, rounds
+from .. import access, dataset, disclosure, ledger, release, rounds
 from ..home import CentralHome
 from ..merge import BundleRefused, MergeResult, merge_bundle
 from ..publish import publish
@@ -143,7 +143,7 @@ def round_close(home: Path, close_all: bool, by: str, round_ids: tuple[str, ...]
                 [rounds.find(conn, rid) for rid in round_ids]
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
-        closed = rounds.close(conn, wanted, by)
+        closed = release.close_rounds(conn, wanted, by)
     for item in closed:
         access.audit(home, by, "round closed", item.id, "command line")
         click.echo(f"Closed {item.id} ({item.factory_name}, {item.form_id}, {item.period})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from .. import access, dataset, disclosure, factories, rounds
+from .. import access, dataset, disclosure, factories, release, rounds
 from .forms import ButtonForm, DecisionForm
 from .guard import allow, current_user
 
@@ -28,7 +28,7 @@ def close_round(round_id: str):
             item = rounds.find(conn, round_id)
         except LookupError:
             abort(404)
-        closed = rounds.close(conn, [item], current_user().name)
+        closed = release.close_rounds(conn, [item], current_user().name)
     if closed:
         access.audit(_home().path, current_user().name, "round closed", round_id)
         flash(f"Round {round_id} closed: its figures are released.")
@@ -41,7 +41,7 @@ def close_all():
     if not ButtonForm().validate_on_submit():
         abort(400)
     with dataset.transaction(_home().path) as conn:
-        closed = rounds.close(conn, rounds.list_rounds(conn), current_user().name)
+        closed = release.close_rounds(conn, rounds.list_rounds(conn), current_user().name)
     for item in closed:
         access.audit(_home().path, current_user().name, "round closed", item.id)
     flash(f"{len(closed)} rounds closed.")

@@ -1,0 +1,17 @@
+"""Closing rounds: the steward's release of figures, the same from the app and the CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from . import disclosure, rounds
+from .rounds import Round
+
+
+def close_rounds(conn: sqlite3.Connection, wanted: Iterable[Round], user: str) -> list[Round]:
+    """Close the open rounds among ``wanted`` and freeze their figures; return those closed."""
+    closed = rounds.close(conn, wanted, user)
+    for item in closed:
+        disclosure.release(conn, item)
+    return closed
