@@ -74,8 +74,16 @@ def csp_for(style: str) -> str:
     return CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
 
 
+def clean_text(value: str) -> str:
+    """Typed text as stored: NFC, line ends as \\n, no NUL or other control character
+    (tabs and line breaks stay), no spaces around it."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
+
+
 def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[str, Any]:
-    """The answers a page post carries: text NFC-normalised, lists for select_multiple.
+    """The answers a page post carries: text cleaned (``clean_text``), lists for
+    select_multiple.
 
     Inputs the page has but the post lacks (an unticked box) are empty answers.
     """
@@ -87,7 +95,7 @@ def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[st
         if question.type == "select_multiple":
             found[name] = sorted({v for v in data.getlist(name) if v})
         else:
-            found[name] = unicodedata.normalize("NFC", data.get(name, "")).strip()
+            found[name] = clean_text(data.get(name, ""))
     return found
 
 

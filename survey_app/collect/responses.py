@@ -102,8 +102,13 @@ def record_id_for(session_id: str, instance: str) -> str:
 
 
 def start(store: Store, session: CollectionSession, draft: Draft) -> tuple[str, Response]:
-    """Create a response; returns the new resume token (only the phone keeps it)."""
+    """Create a response; returns the new resume token (only the phone keeps it).
+
+    A start retried by the same tab (same instance id: its reply was lost, so no one holds
+    the first response's token) replaces the first response instead of counting twice.
+    """
     resume = secrets.token_urlsafe(24)
+    start_hash = hashlib.sha256(f"start:{session.id}:{draft.instance}".encode()).hexdigest()
     response_id = uuid.uuid4().hex
     salt = os.urandom(16)
     key = _derive(resume, salt, response_id)
@@ -113,14 +118,20 @@ def start(store: Store, session: CollectionSession, draft: Draft) -> tuple[str, 
         row = db.execute("SELECT started, completed, max_responses FROM collect_sessions "
                          "WHERE id = ?", [session.id]).fetchone()
         started, completed, cap = row
+        retried = db.execute("DELETE FROM collect_responses WHERE start_hash = ? AND "
+                             "session_id = ? AND status = ?",
+                             [start_hash, session.id, STARTED]).rowcount
         # Completed responses reach the cap, or unfinished ones pile up: no new starts.
-        if completed >= cap or started - completed >= cap + 20:
+        if not retried and (completed >= cap or started - completed >= cap + 20):
             raise TooManyStarted(session.id)
         db.execute("INSERT INTO collect_responses (id, session_id, resume_hash, salt, status, "
-                   "draft, record_id, digest) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
-                   [response_id, session.id, hash_resume(resume), salt, STARTED, blob])
-        db.execute("UPDATE collect_sessions SET started = started + 1 WHERE id = ?",
-                   [session.id])
+                   "draft, record_id, digest, start_hash) "
+                   "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
+                   [response_id, session.id, hash_resume(resume), salt, STARTED, blob,
+                    start_hash])
+        if not retried:
+            db.execute("UPDATE collect_sessions SET started = started + 1 WHERE id = ?",
+                       [session.id])
 
     store.write(job)
     return resume, Response(response_id, session.id, STARTED, None, None, key)

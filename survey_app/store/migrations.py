@@ -79,9 +79,16 @@ def _005_held_records(db: sqlite_utils.Database) -> None:
                                "payload": bytes, "created": float}, pk="id")
 
 
+def _006_response_start_hash(db: sqlite_utils.Database) -> None:
+    """A retried start of one tab (same instance id) replaces its lost response."""
+    db["collect_responses"].add_column("start_hash", str)
+    db["collect_responses"].create_index(["start_hash"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core, _002_collect_sessions,
                                                               _003_sync_exports, _004_scrub_names,
-                                                              _005_held_records]
+                                                              _005_held_records,
+                                                              _006_response_start_hash]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
