@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .. import qr, sessions
+from .. import qr, serving, sessions
 from ..network import lan_addresses
 from ..store import scrubnames
 from ..store.formstore import FormNotFound
@@ -45,7 +45,7 @@ def _csv(value: str | None) -> list[str] | None:
               help="Start of the URL phones open (default: http://<first LAN address>:<port>).")
 @click.option("--scrub-names", default=None,
               help="Comma-separated names to remove from workers' free text (stored "
-                   "encrypted; while the station is locked, free text is withheld instead).")
+                   "encrypted; sent while the station is locked, it waits for the unlock).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
 def new(home: Path | None, form_id: str, supplier: str, country: str, os_id: str,
         languages: str | None, max_responses: int | None, hours: float | None,
@@ -67,11 +67,14 @@ def new(home: Path | None, form_id: str, supplier: str, country: str, os_id: str
             supplier={"name": supplier, "country": country, "os_id": os_id},
             languages=_csv(languages), max_responses=max_responses, hours=hours,
             scrub_names=scrubnames.parse(scrub_names))
-        url = form_url(base_url or default_base(station.settings["port"]), token)
+        address = serving.published(station.home)
+        url = form_url(base_url or default_base(address.port if address else
+                                                station.settings["port"]), token)
     except (sessions.SessionError, ValueError, FormNotFound) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         station.close()
+    _warn_if_unreachable(address)
     if as_json:
         click.echo(json.dumps({**_describe(session), "url": url}))
         return
@@ -80,6 +83,15 @@ def new(home: Path | None, form_id: str, supplier: str, country: str, os_id: str
                f"{_when(session.expires)}.")
     click.echo(f"Workers open: {url}")
     click.echo(qr.terminal(url))
+
+
+def _warn_if_unreachable(address: serving.Address | None) -> None:
+    if address is None:
+        click.echo("No station is serving this home yet: start `amplify serve --lan` "
+                   "before workers scan the code.", err=True)
+    elif not address.phones_can_reach:
+        click.echo(f"The station listens on {address.host} (this laptop only): phones "
+                   "cannot reach it. Restart it with `amplify serve --lan`.", err=True)
 
 
 @click.command("list")

@@ -108,7 +108,7 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
 
         amplify serve --lan --port 8080
     """
-    from .. import create_app, sessions
+    from .. import create_app, serving, sessions
     from ..server import run
 
     path = resolve_home(home)
@@ -125,10 +125,12 @@ def serve(home: Path | None, host: str | None, lan: bool, port: int | None, no_q
     settings = station.settings
     bind = "0.0.0.0" if lan else (host or settings["host"])  # noqa: S104 - --lan: phones in
     stop_on_signals()
+    serving.publish(station.home, bind, port or settings["port"])
     try:
         run(app, bind, port or settings["port"], threads=settings["threads"],
             connection_limit=settings["connection_limit"], show_qr=not no_qr)
     finally:
+        serving.withdraw(station.home)
         station.close()  # locks: keys dropped, WAL checkpointed and truncated
     click.echo("Station locked and stopped.")
 

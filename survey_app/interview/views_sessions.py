@@ -35,7 +35,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import get_station, held, qr, questionnaire, sessions
+from .. import get_station, held, qr, questionnaire, serving, sessions
 from ..languages import form_languages, language_info
 from ..network import lan_addresses
 from ..station import Locked
@@ -155,10 +155,12 @@ def show(session_id: str) -> Any:
     wifi = _wifi_code()
     left_out = questionnaire.left_out_on_phones(get_station(), session.form_id,
                                                 session.form_version)
+    address = serving.published(get_station().home)
     return render_template("sessions/show.html", session=session, url=url,
                            url_qr=qr_svg(url, _("Form")), wifi=wifi, bases=phone_bases(),
                            title=_form_title(session), has_bar=_has_bar(),
-                           sizes=POSTER_SIZES, left_out=left_out)
+                           sizes=POSTER_SIZES, left_out=left_out,
+                           unreachable=address is not None and not address.phones_can_reach)
 
 
 def _wifi_code() -> dict[str, str] | None:
