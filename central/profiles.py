@@ -1,0 +1,247 @@
+"""Supplier FoA profiles: the supplier map and one supplier's picture, from released figures.
+
+Everything here is built from :func:`central.disclosure.released` (figures frozen when a
+steward closed each round, already through the disclosure rules) and round sizes through
+:func:`central.disclosure.respondents`: this module counts no answer itself.
+
+* :func:`supplier_list` — every supplier with a released round: country, Open Supply Hub
+  ID, periods, respondents per source (from ``k`` up), the status of union, worker
+  committee, collective agreement and grievance mechanism as each source reports it, and
+  the red flags of its latest period.
+* :func:`supplier_profile` — one supplier: per shared construct, each source's answers in
+  the latest released period; red flags (:mod:`central.redflags`) with the rule, the
+  respondents and the action route; a trend per construct across periods; the country
+  context; the notes-and-actions log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from . import country, disclosure, notes, redflags, rounds
+from .disclosure import MANAGEMENT, REPRESENTATIVES, WORKERS, Figure, Shown
+
+# The disclosure module's source names and the rules file's, in display order.
+SOURCES = ((WORKERS, "worker"), (REPRESENTATIVES, "representative"), (MANAGEMENT, "management"))
+SOURCE_LABELS = {WORKERS: "Workers", REPRESENTATIVES: "Representatives",
+                 MANAGEMENT: "Management"}
+STATUS_CONSTRUCTS = ("union", "committee", "cba", "grievance")
+YES = "yes"
+
+
+@cache
+def constructs() -> dict[str, redflags.Construct]:
+    return redflags.load_constructs()
+
+
+@cache
+def rules() -> tuple[redflags.Rule, ...]:
+    return tuple(redflags.load_rules())
+
+
+def construct_questions() -> list[str]:
+    return sorted({q for c in constructs().values() for q in c.questions.values() if q})
+
+
+@dataclass(frozen=True)
+class Status:
+    """What one source reports about one construct, in words, and whether it says yes."""
+
+    text: str
+    says_yes: bool | None  # None: not known from what is shown
+
+
+def status_of(figure: Figure | None) -> Status:
+    if figure is None:
+        return Status("—", None)
+    if figure.total.hidden:
+        return Status(f"fewer than {figure.k} answered", None)
+    if not figure.total.value:
+        return Status("no answer", None)
+    shown = {name: cell.value for (name, _), cell in zip(figure.answers, figure.cells,
+                                                         strict=True) if cell.value is not None}
+    if figure.kind == "stated":
+        given = [name for name, value in shown.items() if value]
+        return Status(", ".join(given) or "no answer", YES in given if given else None)
+    for name, value in shown.items():
+        if value * 2 > figure.total.value:  # a shown majority stays a majority
+            return Status(f"most: {name}", name == YES)
+    return Status("no majority shown", None)
+
+
+@dataclass
+class SupplierSummary:
+    factory_id: str
+    name: str
+    country: str
+    os_id: str | None
+    periods: list[str]
+    latest: str
+    respondents: dict[str, Shown]
+    status: dict[str, dict[str, Status]]
+    flags: list[redflags.Flag]
+
+    @property
+    def has_union_or_committee(self) -> bool | None:
+        """True when some source says yes to either; False when every source that
+        answered says no to both; None when nothing shown decides it."""
+        said = {s.says_yes for c in ("union", "committee") for s in self.status[c].values()}
+        if True in said:
+            return True
+        return False if False in said else None
+
+
+@dataclass
+class Evidence:
+    """One supplier's released figures, by period, form and question."""
+
+    figures: dict[tuple[str, str], dict[str, Figure]] = field(default_factory=dict)
+
+    def add(self, form_id: str, period: str, figure: Figure) -> None:
+        self.figures.setdefault((form_id, period), {})[figure.question] = figure
+
+    def periods(self) -> list[str]:
+        return sorted({period for _, period in self.figures}, key=_period_key)
+
+    def figure(self, source: str, construct: str, period: str) -> Figure | None:
+        question = constructs()[construct].questions.get(dict(SOURCES)[source])
+        form_id = {v: k for k, v in disclosure.FORM_SOURCES.items()}[source]
+        return self.figures.get((form_id, period), {}).get(question or "")
+
+    def latest_with(self, source: str) -> str | None:
+        form_id = {v: k for k, v in disclosure.FORM_SOURCES.items()}[source]
+        periods = [p for f, p in self.figures if f == form_id]
+        return max(periods, key=_period_key) if periods else None
+
+
+def _period_key(period: str) -> tuple[str, str]:
+    """Sort "2026-Q4" and "2026-11" by year first; within a year as written."""
+    return (period[:4], period)
+
+
+def _evidence_by_factory(conn: sqlite3.Connection, factory_id: str | None = None,
+                         questions: list[str] | None = None) -> dict[str, Evidence]:
+    by_factory: dict[str, Evidence] = defaultdict(Evidence)
+    for entry in disclosure.released(conn, factory_id=factory_id, questions=questions):
+        if entry.factory_id:
+            by_factory[entry.factory_id].add(entry.form_id, entry.period, entry.figure)
+    return by_factory
+
+
+def _distribution(figure: Figure | None) -> redflags.Distribution | None:
+    if figure is None:
+        return None
+    counts = {name: cell.value for (name, _), cell in zip(figure.answers, figure.cells,
+                                                          strict=True)}
+    return redflags.Distribution(counts, figure.total.value, figure.k)
+
+
+def flags_for(evidence: Evidence) -> list[redflags.Flag]:
+    """Red flags over each source's latest released period."""
+    by_construct: dict[str, dict[str, redflags.Distribution]] = {}
+    for construct in constructs():
+        for source, rules_name in SOURCES:
+            period = evidence.latest_with(source)
+            dist = _distribution(evidence.figure(source, construct, period)) if period else None
+            if dist is not None:
+                by_construct.setdefault(construct, {})[rules_name] = dist
+    return redflags.evaluate(by_construct, rules())
+
+
+@dataclass(frozen=True)
+class RoundSizes:
+    periods: dict[str, list[str]]
+    respondents: dict[str, dict[str, Shown]]
+    factories: dict[str, tuple[str, str, str | None]]
+
+
+def _round_sizes(conn: sqlite3.Connection) -> RoundSizes:
+    """Per factory: released periods, and respondents per source in its latest period."""
+    periods: dict[str, set[str]] = defaultdict(set)
+    latest: dict[tuple[str, str], tuple[str, int, int]] = {}
+    names: dict[str, tuple[str, str, str | None]] = {}
+    os_ids = dict(conn.execute("SELECT id, os_id FROM factories").fetchall())
+    ks: dict[str, int] = {}
+    for item in rounds.list_rounds(conn):
+        if not item.closed:
+            continue
+        k = ks.setdefault(item.project_id, disclosure.thresholds(conn, item.project_id).k_brand)
+        periods[item.factory_id].add(item.period)
+        names[item.factory_id] = (item.factory_name, item.country, os_ids.get(item.factory_id))
+        key = (item.factory_id, disclosure.source_of(item.form_id))
+        if key not in latest or _period_key(item.period) > _period_key(latest[key][0]):
+            latest[key] = (item.period, item.respondents, k)
+    respondents: dict[str, dict[str, Shown]] = defaultdict(dict)
+    for (factory_id, source), (_, n, k) in latest.items():
+        respondents[factory_id][source] = disclosure.respondents(n, k)
+    return RoundSizes({f: sorted(p, key=_period_key) for f, p in periods.items()},
+                      respondents, names)
+
+
+def supplier_list(conn: sqlite3.Connection) -> list[SupplierSummary]:
+    """Every supplier with at least one released round, by country then name."""
+    sizes = _round_sizes(conn)
+    evidence = _evidence_by_factory(conn, questions=construct_questions())
+    summaries = []
+    for factory_id, periods in sizes.periods.items():
+        found = evidence.get(factory_id, Evidence())
+        status = {c: {source: status_of(found.figure(source, c, found.latest_with(source) or ""))
+                      for source, _ in SOURCES} for c in STATUS_CONSTRUCTS}
+        name, iso2, os_id = sizes.factories[factory_id]
+        summaries.append(SupplierSummary(factory_id, name, iso2, os_id, periods, periods[-1],
+                                         sizes.respondents[factory_id], status,
+                                         flags_for(found)))
+    return sorted(summaries, key=lambda s: (s.country or "", s.name.casefold(), s.factory_id))
+
+
+@dataclass
+class ConstructView:
+    id: str
+    label: str
+    figures: dict[str, Figure | None]  # per source, latest released period of that source
+    periods: dict[str, str | None]
+    trend: dict[str, list[tuple[str, float | None]]]  # per source: (period, % yes or None)
+
+
+@dataclass
+class Profile:
+    summary: SupplierSummary
+    constructs: list[ConstructView]
+    flags: list[redflags.Flag]
+    context: country.CountryContext | None
+    notes: list[notes.Note]
+    k: int
+
+
+def _share_yes(figure: Figure | None) -> float | None:
+    if figure is None or figure.total.value in (None, 0):
+        return None
+    for (name, _), cell in zip(figure.answers, figure.cells, strict=True):
+        if name == YES:
+            return None if cell.value is None else round(100 * cell.value / figure.total.value)
+    return None
+
+
+def supplier_profile(conn: sqlite3.Connection, home: Path, factory_id: str) -> Profile:
+    """One supplier's picture; LookupError when it has no released round."""
+    summary = next((s for s in supplier_list(conn) if s.factory_id == factory_id), None)
+    if summary is None:
+        raise LookupError(f"no released figures for supplier {factory_id!r}")
+    evidence = _evidence_by_factory(conn, factory_id).get(factory_id, Evidence())
+    views = []
+    for construct in constructs().values():
+        figures, latest, trend = {}, {}, {}
+        for source, _ in SOURCES:
+            latest[source] = evidence.latest_with(source)
+            figures[source] = evidence.figure(source, construct.id, latest[source] or "")
+            trend[source] = [(p, _share_yes(evidence.figure(source, construct.id, p)))
+                             for p in evidence.periods()]
+        if any(figures.values()):
+            views.append(ConstructView(construct.id, construct.label, figures, latest, trend))
+    k = max((f.k for view in views for f in view.figures.values() if f), default=5)
+    context = country.load(home=home).get((summary.country or "").upper())
+    return Profile(summary, views, summary.flags, context, notes.list_notes(conn, factory_id), k)
