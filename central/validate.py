@@ -135,13 +135,21 @@ def _number(value: Any, question_type: str, where: str) -> int | float:
     """Numbers arrive as the form posted them (text); store them as numbers."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Refusal(f"{where}: a number was expected")
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        raise Refusal(f"{where}: a number was expected") from None
-    if question_type == "integer" and number.is_integer():
-        return _storable(int(number), where)
-    return _storable(number, where)
+    number = _parse_number(value, where) if isinstance(value, str) else value
+    if question_type == "integer" and isinstance(number, float) and number.is_integer():
+        number = int(number)
+    number = _storable(number, where)
+    return float(number) if question_type == "decimal" else number
+
+
+def _parse_number(text: str, where: str) -> int | float:
+    """An integer exactly (a float would round 2**63 + 1 into range), else a float."""
+    for parse in (int, float):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise Refusal(f"{where}: a number was expected")
 
 
 def _storable(number: int | float, where: str) -> int | float:

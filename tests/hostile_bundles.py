@@ -10,15 +10,22 @@ holds, as anyone with the project file can.
 
 from __future__ import annotations
 
+import json
+import threading
+import urllib.error
+import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from waitress import create_server
 
-from central import admin, keys
+from central import admin, create_app, keys
 from central.keys import CentralKeys
 from survey_app.store.records import encode, sealed_payload
 from sync import frames as fr
@@ -133,3 +140,29 @@ def good_records(brand: Brand, count: int = 2, seed: int = 1):
 
 def deep_json(depth: int) -> bytes:
     return b'{"x":' + b"[" * depth + b"]" * depth + b"}"
+
+
+@contextmanager
+def inbox(brand: Brand) -> Iterator[str]:
+    """``amplify central serve``'s app for the brand on 127.0.0.1; yields its base URL."""
+    app = create_app(brand.home, {"MAX_CONTENT_LENGTH": 4 * 1024 * 1024},
+                     central_keys=brand.keys)
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def post(url: str, path: Path) -> tuple[int, dict[str, Any]]:
+    """POST a bundle file to the inbox; (status, JSON body)."""
+    request = urllib.request.Request(f"{url}/api/bundles", data=path.read_bytes(),
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")

@@ -90,6 +90,9 @@ def _broken_station(brand):
         "record that is not JSON": (dict(build=_record(brand, b"\xff\xfe")), "JSON"),
         "integer past SQLite's range (OverflowError)":
             (dict(build=_record(brand, answer_worker_meetings_12m="9" * 30)), "number"),
+        "integer one below SQLite's range (a float would round it into range)":
+            (dict(build=_record(brand, answer_worker_meetings_12m=str(-(2 ** 63) - 1))),
+             "range"),
         "calculated value past SQLite's range":
             (dict(build=_record(brand, answer_union_led=2 ** 70)), "range"),
         "NaN for an integer": (dict(build=_record(brand, answer_worker_meetings_12m="NaN")),
@@ -151,3 +154,21 @@ def test_one_command_merges_the_good_bundle_after_forged_ones(brand, tmp_path):
     assert f"{len(forged)} of {len(forged) + 1} bundles refused" in result.stderr
     names = [row["file_name"] for row in refused(brand.home)[seen:]]
     assert names == [path.name for path in forged]
+
+
+def test_inbox_answers_422_with_the_reason_for_every_hostile_bundle(brand, tmp_path):
+    cases = {**_forged(brand), **_broken_station(brand)}
+    paths = [hb.write(tmp_path / f"http-{i}.bundle", brand, **options)
+             for i, (options, _) in enumerate(cases.values())]
+    before, seen = table_digest(dataset_path(brand.home)), len(refused(brand.home))
+    with hb.inbox(brand) as url:
+        answers = [hb.post(url, path) for path in paths]
+        assert table_digest(dataset_path(brand.home)) == before
+        status, merged = hb.post(url, hb.write(tmp_path / "good.bundle", brand,
+                                               hb.good_records(brand, 2, seed=11)))
+    for name, (_, match), (code, body) in zip(cases, cases.values(), answers, strict=True):
+        assert code == 422, f"case {name!r}: HTTP {code} {body}"
+        assert match.lower() in body["error"].lower(), f"case {name!r}: {body}"
+    assert (status, merged["new"]) == (200, 2), "the inbox still merges a good bundle"
+    assert len(refused(brand.home)) == seen + len(paths)
+    assert not list((brand.home / "inbox").iterdir()), "no bundle left behind"
