@@ -158,3 +158,10 @@ def test_osm_fieldwork_forms_load_without_gps_when_dropping(name: str):
         form = load_xlsform(path, drop_unsupported=True)
     assert any(f"(row {gps_row}, " in item for item in form.dropped), form.dropped
     assert not {q.row for q in form.questions.values()} & {gps_row}
+
+
+@needs_corpus
+def test_a_choice_filter_on_a_missing_column_loads_with_a_warning():
+    form = load(CORPUS / "pyxform_example_xls" / "or_other.xlsx")
+    assert form.questions["fav_pastel"].choice_filter == ["=", ["col", "pastel"], ["col", "yes"]]
+    assert any("row 3" in w and "'yes'" in w for w in form.warnings), form.warnings

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from tests.xlsform_factory import write_xlsform
-from xlsform import FormDefinition, FormError, label_in, load_xlsform
+from xlsform import FormDefinition, FormError, expressions, label_in, load_xlsform
 from xlsform.loader import load_xlsform_bytes, to_xform
-from xlsform.logic import compute_calculations
+from xlsform.logic import compute_calculations, relevant_questions
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
 CHOICES = [
@@ -269,20 +269,39 @@ def test_refusals_name_sheet_row_and_column(tmp_path, bad_row, column, fragment)
     assert str(error).startswith(f'survey sheet, row 4, column "{column}": ')
 
 
-def test_a_name_used_in_two_groups_is_refused(tmp_path: Path):
-    error = refusal(
-        tmp_path,
-        [
-            {"type": "begin group", "name": "g1"},
-            text("q"),
-            {"type": "end group"},
-            {"type": "begin group", "name": "g2"},
-            text("q"),
-            {"type": "end group"},
-        ],
-    )
-    assert (error.sheet, error.row, error.column) == ("survey", 6, "name")
-    assert "used twice" in error.message
+SCOPED = [
+    {"type": "begin group", "name": "g1", "label": "G1"},
+    {"type": "integer", "name": "q", "label": "q"},
+    text("t", relevant="../q > 1"),
+    {"type": "end group"},
+    {"type": "begin group", "name": "g2", "label": "G2"},
+    {"type": "integer", "name": "q", "label": "q"},
+    text("s", relevant="/data/g1/q = ../q and ./../q > 0"),
+    {"type": "end group"},
+    {"type": "calculate", "name": "__version__", "calculation": "'vGdm3T'"},
+]
+
+
+def test_a_name_used_in_two_groups_loads_under_its_path(tmp_path: Path):
+    form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", SCOPED))
+    assert [name for name in form.questions] == ["g1/q", "t", "g2/q", "s", "__version__"]
+    assert form.questions["t"].relevant == [">", ["ref", "g1/q"], ["lit", 1]]
+    s_relevant = form.questions["s"].relevant
+    assert expressions.references(s_relevant) == {"g1/q", "g2/q"}
+    assert relevant_questions(form, {"g1/q": "2", "g2/q": "2"}) >= {"t", "s"}
+    assert "s" not in relevant_questions(form, {"g1/q": "2", "g2/q": "3"})
+    assert compute_calculations(form, {})["__version__"] == "vGdm3T"
+
+
+def test_a_path_that_leads_nowhere_is_refused_at_its_row(tmp_path: Path):
+    error = refusal(tmp_path, [text("a"), text("b", relevant="../nothere = 'x'")])
+    assert (error.sheet, error.row, error.column) == ("survey", 3, "relevant")
+    assert "'../nothere' does not lead to a question" in error.message
+
+
+def test_python_special_names_stay_reserved(tmp_path: Path):
+    error = refusal(tmp_path, [text("__init__")])
+    assert (error.row, error.column) == (2, "name") and "reserved" in error.message
 
 
 def test_pyxform_errors_keep_their_row(tmp_path: Path):

@@ -8,6 +8,7 @@ columns through, so every element here knows its spreadsheet row.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +101,14 @@ REFUSED_TYPES = {
     "loop": "repeat",
     "include": "include",
 }
+GROUP_TYPES = ("group", "repeat", "loop")
+# Names a generated page-form class cannot have as attributes (``__init__``, ``__iter__``):
+# other names starting with "__" (KoboToolbox's ``__version__``) load.
+PYTHON_NAMES = frozenset(
+    {*dir(type), *dir(object), "__dict__", "__weakref__", "__module__", "__qualname__",
+     "__annotations__", "__slots__", "__iter__", "__contains__", "__getitem__", "__setitem__",
+     "__delitem__", "__len__", "__call__", "__getattr__", "__html__", "__get__", "__set__"}
+)
 OTHER_RELEVANT = re.compile(r"^selected\(\.\./(?P<name>.+), 'other'\)$")
 YES = {"yes", "true", "true()"}
 NO = {"no", "false", "false()", ""}
@@ -172,6 +181,13 @@ class _Assembler:
         self.pages: list[Page] = []
         self.questions: dict[str, Question] = {}
         self.elements: list[tuple[dict[str, Any], Question, list[str]]] = []
+        # Every element's path (group names, then its own) and key: its name, or its path
+        # joined with "/" when the name is used in more than one group (ODK allows that).
+        self.path_of: dict[int, tuple[str, ...]] = {}
+        self.key_of: dict[int, str] = {}
+        self.by_path: dict[tuple[str, ...], str] = {}
+        self.group_paths: set[tuple[str, ...]] = set()
+        self._index(survey.get("children", []))
 
     # ---- choices
     def _choice_lists(self, raw: dict[str, list[dict]]) -> dict[str, list[Choice]]:
@@ -191,6 +207,43 @@ class _Assembler:
                 for row in rows
             ]
         return lists
+
+    # ---- names and paths, before the walk (expressions may point forward)
+    def _index(self, top: list[dict[str, Any]]) -> None:
+        counts: Counter[str] = Counter()
+        for element, _path in _elements(top, ()):
+            counts[str(element.get("name", ""))] += 1
+        for element, path in _elements(top, ()):
+            name = str(element.get("name", ""))
+            key = name if counts[name] <= 1 else "/".join(path)
+            self.path_of[id(element)], self.key_of[id(element)] = path, key
+            self.by_path.setdefault(path, key)
+            if element.get("type") in GROUP_TYPES:
+                self.group_paths.add(path)
+
+    def _key(self, element: dict[str, Any]) -> str:
+        return self.key_of.get(id(element)) or str(element.get("name", ""))
+
+    def _resolver(self, element: dict[str, Any], column: str) -> expressions.PathResolver:
+        """Turns a path in one of ``element``'s expressions into the key it leads to."""
+        context = self.path_of.get(id(element), ())
+
+        def resolve(text: str) -> str:
+            steps, here = _path_steps(text, context)
+            for step in steps:
+                if step == "..":
+                    if not here:
+                        break
+                    here.pop()
+                elif step not in (".", ""):
+                    here.append(step)
+            found = tuple(here)
+            if found in self.by_path and found not in self.group_paths:
+                return self.by_path[found]
+            message = f"the path '{text}' does not lead to a question of this form"
+            raise FormError(message, column=column)
+
+        return resolve
 
     # ---- walking the tree
     def walk_top(self) -> None:
@@ -216,13 +269,13 @@ class _Assembler:
     def _new_page(self, group: dict[str, Any] | None) -> Page:
         if group is None:
             name = f"p{len(self.pages) + 1}"
-            while name in self._all_names():
+            while name in self._taken():
                 name += "_"
             page = Page(name=name)
         else:
             self._claim_name(group)
             page = Page(
-                name=group["name"],
+                name=self._key(group),
                 label=self.ctx.texts(group.get("label")),
                 relevant=self._expression(group, "relevant"),
                 appearance=str(group.get("control", {}).get("appearance", "")),
@@ -232,6 +285,10 @@ class _Assembler:
 
     def _all_names(self) -> set[str]:
         return self.ctx.names | {page.name for page in self.pages}
+
+    def _taken(self) -> set[str]:
+        """Names already used, and every key the form will use (for page names)."""
+        return self._all_names() | set(self.key_of.values())
 
     def _walk(
         self, children: list[dict], page: Page, ancestors: list[Node], sensitivity: str
@@ -270,7 +327,7 @@ class _Assembler:
     def _day_question(self, element: dict[str, Any], page: Page) -> None:
         """start, end and today: kept as the day only, a calculate of today()."""
         self._claim_name(element)
-        question = Question(name=str(element["name"]), type="calculate", page=page.name,
+        question = Question(name=self._key(element), type="calculate", page=page.name,
                             calculation=["fn", "today"], row=_row(element))
         page.question_names.append(question.name)
         self.questions[question.name] = question
@@ -292,10 +349,10 @@ class _Assembler:
         if generated_for is None:
             self._claim_name(element)
         else:
-            self.ctx.names.add(element["name"])
+            self.ctx.names.add(self._key(element))
         control = element.get("control", {})
         return Question(
-            name=str(element["name"]),
+            name=self._key(element),
             type=TYPES[type_name],
             page=page.name,
             label=self.ctx.texts(element.get("label"), register=generated_for is None),
@@ -312,10 +369,14 @@ class _Assembler:
         if _row(element) is not None:
             return None
         match = OTHER_RELEVANT.match(str(element.get("bind", {}).get("relevant", "")))
-        if not match or match.group("name") not in self.questions:
+        if not match:
             return None
-        self.questions[match.group("name")].or_other = True
-        return match.group("name")
+        sibling = (*self.path_of.get(id(element), ("",))[:-1], match.group("name"))
+        key = self.by_path.get(sibling, match.group("name"))
+        if key not in self.questions:
+            return None
+        self.questions[key].or_other = True
+        return key
 
     def _default(self, element: dict[str, Any]) -> str:
         if element.get("_dynamic_default"):
@@ -326,12 +387,12 @@ class _Assembler:
         return str(element.get("default", ""))
 
     def _claim_name(self, element: dict[str, Any]) -> None:
-        name = str(element.get("name", ""))
+        name = self._key(element)
         row = _row(element)
         if name in self._all_names():
             message = f"the name '{name}' is used twice; every question and group needs its own"
             raise FormError(message, "survey", row, "name")
-        if name in RESERVED_NAMES or name.startswith("__"):
+        if name in RESERVED_NAMES or name in PYTHON_NAMES:
             message = f"the name '{name}' is reserved by this app; please rename the question"
             raise FormError(message, "survey", row, "name")
         self.ctx.names.add(name)
@@ -353,7 +414,8 @@ class _Assembler:
         if text is None or str(text).strip() == "":
             return None
         try:
-            return expressions.parse(str(text), column, names=None, columns=columns)
+            return expressions.parse(str(text), column, names=None, columns=columns,
+                                     paths=self._resolver(element, column))
         except FormError as err:
             raise err.located("survey", _row(element)) from None
 
@@ -383,8 +445,13 @@ class _Assembler:
                 for key in choice.extra
             }
             question.choice_filter = self._expression(
-                element, "choice_filter", element["choice_filter"], columns=columns
+                element, "choice_filter", element["choice_filter"], columns=_AnyName()
             )
+            for unknown in sorted(_columns_used(question.choice_filter) - columns):
+                self.ctx.warnings.append(
+                    f"survey sheet, row {_row(element)}: the choice_filter uses '{unknown}', "
+                    "which is not a column of that list's choices; it counts as empty, as in ODK"
+                )
 
     def _required(self, element: dict[str, Any], question: Question, value: Any) -> None:
         text = str(value if value is not None else "").strip()
@@ -411,6 +478,46 @@ class _Assembler:
                         "in this form (or that this app ignores)"
                     )
                     raise FormError(message, "survey", _row(element) or question.row, column)
+
+
+class _AnyName(frozenset):
+    """Every bare name is a choice column while parsing; unknown ones are warned about."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _columns_used(node: Any) -> set[str]:
+    if not isinstance(node, list) or not node or node[0] == "lit":
+        return set()
+    if node[0] == "col":
+        return {node[1]}
+    return set().union(*(_columns_used(child) for child in node[1:]))
+
+
+def _elements(
+    children: list[dict[str, Any]], path: tuple[str, ...]
+) -> list[tuple[dict[str, Any], tuple[str, ...]]]:
+    """Every element under ``children`` with its path, in form order (pyxform's meta block,
+    which has no body, left out)."""
+    found = []
+    for element in children:
+        if element.get("type") == "group" and element.get("control", {}).get("bodyless"):
+            continue
+        own = (*path, str(element.get("name", "")))
+        found.append((element, own))
+        if element.get("type") in GROUP_TYPES:
+            found.extend(_elements(element.get("children", []), own))
+    return found
+
+
+def _path_steps(text: str, context: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(steps, starting point) of an XPath path used by the element at ``context``."""
+    if text.startswith("current()"):
+        return text.split(")", 1)[1].split("/"), list(context)
+    if text.startswith("/"):
+        return text.strip("/").split("/")[1:], []  # the first step is the form's root
+    return text.split("/"), list(context)
 
 
 def assemble(survey: dict[str, Any]) -> FormDefinition:

@@ -2,7 +2,8 @@
 
 ``parse(text, where)`` turns an expression into a JSON-serialisable AST (nested lists):
 
-    ["ref", name]         ${name}
+    ["ref", name]         ${name}, or an XPath path (../x, ./x, /data/g/x, current()/../x)
+                          resolved by the caller to the question's key
     ["cur"]               .  (the value of the question being checked)
     ["col", name]         a bare name: a column of the choices sheet (choice_filter only)
     ["lit", value]        a string or a number
@@ -77,6 +78,13 @@ REF_RE = re.compile(r"\$\{\s*([^\W\d][\w.-]*)\s*\}")
 NUMBER_RE = re.compile(r"\d+(\.\d*)?|\.\d+", re.ASCII)
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 NUMERIC_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$", re.ASCII)
+# An XPath location path: absolute (/data/g/x), relative (../x, ./x, ..) or from the
+# question a choice filter belongs to (current()/../x). Resolved by the caller's ``paths``.
+_STEP = r"(?:\.\.|\.|[^\W\d][\w.:-]*)"
+PATH_RE = re.compile(
+    rf"(?:current\(\s*\))?/{_STEP}(?:/{_STEP})*|\.\.?/{_STEP}(?:/{_STEP})*|\.\.(?!\d)"
+)
+PathResolver = Callable[[str], str]
 SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")", ",")
 
 
@@ -111,7 +119,10 @@ def _tokens(text: str, where: str) -> Iterator[tuple[str, Any]]:
             number = float(match.group())
             yield "num", int(number) if number.is_integer() else number
             pos = match.end()
-        elif text.startswith("..", pos) or char in "/[]@|#":
+        elif match := PATH_RE.match(text, pos):
+            yield "path", match.group()
+            pos = match.end()
+        elif char in "[]@|#":
             raise _syntax(
                 text, where, f"paths like '{text[pos : pos + 3]}' are not supported; use ${{name}}"
             )
@@ -137,9 +148,10 @@ class _Parser:
         where: str,
         names: Collection[str] | None,
         columns: Collection[str] | None,
+        paths: PathResolver | None = None,
     ) -> None:
         self.text, self.where = text, where
-        self.names, self.columns = names, columns
+        self.names, self.columns, self.paths = names, columns, paths
         self.tokens = list(_tokens(text, where))
         self.pos = 0
 
@@ -192,6 +204,10 @@ class _Parser:
             return ["ref", value]
         if kind in ("num", "str"):
             return ["lit", value]
+        if kind == "path":
+            if self.paths is None:
+                raise self.error(f"paths like '{value}' are not supported here; use ${{name}}")
+            return ["ref", self.paths(value)]
         if kind == "cur":
             return ["cur"]
         if (kind, value) == ("op", "("):
@@ -252,16 +268,19 @@ def parse(
     where: str,
     names: Collection[str] | None = None,
     columns: Collection[str] | None = None,
+    paths: PathResolver | None = None,
 ) -> Node:
     """Parse ``text`` (from column ``where``) into an AST, or raise FormError.
 
     ``names``: the question names ${...} may refer to (None: do not check).
     ``columns``: choice-sheet columns a bare name may refer to (choice_filter only).
+    ``paths``: turns an XPath path (``../x``, ``/data/g/x``) into the question it leads
+    to (raising FormError when it leads nowhere); None: paths are refused.
     """
     for name, reason in REFUSED_FUNCTIONS.items():
         if re.search(rf"(?<![\w:-]){re.escape(name)}\s*\(", str(text)):
             raise FormError(reason, column=where)
-    parser = _Parser(str(text).strip(), where, names, columns)
+    parser = _Parser(str(text).strip(), where, names, columns, paths)
     if parser.peek()[0] == "end":
         raise parser.error("it is empty")
     node = parser.expression()
