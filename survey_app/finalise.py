@@ -17,6 +17,7 @@ from xlsform.logic import clean_answers
 from xlsform.model import FormDefinition
 
 from . import held
+from .keys import keyring
 from .station import Station
 from .store import projects, records, scrubnames
 from .store.records import Finalisation, RecordMeta
@@ -42,8 +43,7 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
         return held.hold(station, meta, answers, then)
     if meta.mode == "interview" and project.kind == projects.BRAND:
         # Representatives linked across rounds get a keyed pseudonym, never their identity.
-        context.setdefault("pseudonym_key",
-                           projects.pseudonym_key(station.keys().extra, project.id))
+        context.setdefault("pseudonym_key", _pseudonym_key(station, project.id))
     # NFC everywhere; Burmese typed in Zawgyi is stored as Unicode, with a flag.
     answers, text_flags = normalise_answers(answers, meta.language)
     cleaned = clean_answers(form, answers)
@@ -58,6 +58,16 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
                         project_public=project.public_key,
                         text_flags={n: f for n, f in text_flags.items() if n in result.kept})
     return records.finalise(station.store, station.sealer, item, vault_key, then)
+
+
+def _pseudonym_key(station: Station, project_id: str) -> bytes | None:
+    """The project's pseudonym key, read again from the keyring when a project imported
+    since this unlock (by another process) brought it."""
+    keys = station.keys()
+    key = projects.pseudonym_key(keys.extra, project_id)
+    if key is None and keyring.refresh(station.home, keys):
+        key = projects.pseudonym_key(keys.extra, project_id)
+    return key
 
 
 def _listed_names(station: Station, meta: RecordMeta) -> dict[str, Any]:

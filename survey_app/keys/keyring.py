@@ -149,6 +149,19 @@ def add_key(home: Path, unlocked: UnlockedKeys, name: str, key: bytes) -> None:
     write_private(keyring_path(home), (json.dumps(document, indent=2) + "\n").encode())
 
 
+def refresh(home: Path, unlocked: UnlockedKeys) -> bool:
+    """Take in keys another process wrapped since this unlock (a project imported with
+    the CLI while the station runs). False when the keyring no longer opens with this
+    unlock's key (the passphrase changed since): the next unlock reads it."""
+    try:
+        found = _unwrap_all(unlocked.kek, _read(home)["wrapped"])
+    except WrongPassphrase:
+        return False
+    named = {"records", "vault", "local_project"}
+    unlocked.extra.update({k: v for k, v in found.items() if k not in named})
+    return True
+
+
 def _rewrite(home: Path, passphrase: str, keys: dict[str, bytes], log2_n: int) -> None:
     document = _read(home)
     params = KdfParams.fresh(log2_n)
