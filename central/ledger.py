@@ -9,6 +9,7 @@ ones here, with the day, the file name, its SHA-256 and the reason.
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,15 @@ from .dataset import REFUSED_NAME
 
 def today() -> str:
     return date.today().isoformat()
+
+
+def file_label(path: Path) -> str:
+    """The file's name as text that can be stored and printed.
+
+    A name that is not valid UTF-8 (a USB stick written elsewhere) keeps its odd bytes
+    as ``\\xe9`` escapes instead of failing when it is stored.
+    """
+    return os.fsencode(path.name).decode("utf-8", "backslashreplace")
 
 
 def _file_digest(path: Path) -> str:
@@ -36,7 +46,7 @@ def record_refusal(home: Path, path: Path, reason: str) -> None:
     db = sqlite_utils.Database(home / REFUSED_NAME)
     try:
         db["refused_bundles"].insert(
-            {"day": today(), "file_name": path.name, "sha256": _file_digest(path),
+            {"day": today(), "file_name": file_label(path), "sha256": _file_digest(path),
              "reason": reason}, alter=True)
     finally:
         db.close()

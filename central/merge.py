@@ -103,7 +103,7 @@ def merge_bundle(home: Path, central_keys: CentralKeys, path: Path, *, dry_run: 
     try:
         with merge_lock(home), open(path, "rb") as raw:
             merge = _Merge(home, central_keys, _CountingReader(raw, None),
-                           MergeResult(path.name, dry_run=dry_run))
+                           MergeResult(ledger.file_label(path), dry_run=dry_run))
             return merge.run(progress)
     except REFUSALS as exc:
         reason = _reason(exc)

@@ -9,7 +9,9 @@ writer (``tests.hostile_bundles``).
 from __future__ import annotations
 
 import json
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -172,3 +174,17 @@ def test_inbox_answers_422_with_the_reason_for_every_hostile_bundle(brand, tmp_p
     assert (status, merged["new"]) == (200, 2), "the inbox still merges a good bundle"
     assert len(refused(brand.home)) == seen + len(paths)
     assert not list((brand.home / "inbox").iterdir()), "no bundle left behind"
+
+
+def test_file_names_that_are_not_utf8_are_recorded_and_reported(brand, tmp_path):
+    folder = os.fsencode(tmp_path)
+    junk = Path(os.fsdecode(folder + b"/caf\xe9-junk.bundle"))
+    junk.write_bytes(b"not a bundle")
+    good = hb.write(Path(os.fsdecode(folder + b"/caf\xe9-good.bundle")), brand,
+                    hb.good_records(brand, 1, seed=21))
+    seen = len(refused(brand.home))
+    with pytest.raises(BundleRefused, match="not an Amplify bundle"):
+        merge_bundle(brand.home, brand.keys, junk)
+    assert [row["file_name"] for row in refused(brand.home)[seen:]] == ["caf\\xe9-junk.bundle"]
+    result = merge_bundle(brand.home, brand.keys, good)
+    assert (result.file, result.new) == ("caf\\xe9-good.bundle", 1)
