@@ -31,7 +31,7 @@ def create_app(home: Path | str, test_config: dict[str, Any] | None = None,
 
     from . import i18n
     from .home import CentralHome
-    from .web import admin, auth, guard, inbox, overview, security, steward
+    from .web import admin, auth, exports, guard, inbox, overview, profiles, security, steward
 
     central = CentralHome.open(Path(home), central_keys)
     app = Flask(__name__)
@@ -51,7 +51,8 @@ def create_app(home: Path | str, test_config: dict[str, Any] | None = None,
     csrf = CSRFProtect(app)
     csrf.exempt(inbox.bp)
     i18n.init_app(app)
-    for blueprint in (auth.bp, inbox.bp, overview.bp, steward.bp, admin.bp):
+    for blueprint in (auth.bp, inbox.bp, overview.bp, profiles.bp, exports.bp, steward.bp,
+                      admin.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(RequestEntityTooLarge, inbox.too_large)
     app.view_functions["static"].allowed_roles = frozenset({guard.ANYONE})

@@ -84,6 +84,7 @@ class SupplierSummary:
     respondents: dict[str, Shown]
     status: dict[str, dict[str, Status]]
     flags: list[redflags.Flag]
+    k: int
 
     @property
     def has_union_or_committee(self) -> bool | None:
@@ -157,6 +158,7 @@ class RoundSizes:
     periods: dict[str, list[str]]
     respondents: dict[str, dict[str, Shown]]
     factories: dict[str, tuple[str, str, str | None]]
+    k: dict[str, int]
 
 
 def _round_sizes(conn: sqlite3.Connection) -> RoundSizes:
@@ -176,10 +178,12 @@ def _round_sizes(conn: sqlite3.Connection) -> RoundSizes:
         if key not in latest or _period_key(item.period) > _period_key(latest[key][0]):
             latest[key] = (item.period, item.respondents, k)
     respondents: dict[str, dict[str, Shown]] = defaultdict(dict)
+    k_of: dict[str, int] = {}
     for (factory_id, source), (_, n, k) in latest.items():
         respondents[factory_id][source] = disclosure.respondents(n, k)
+        k_of[factory_id] = max(k, k_of.get(factory_id, 0))
     return RoundSizes({f: sorted(p, key=_period_key) for f, p in periods.items()},
-                      respondents, names)
+                      respondents, names, k_of)
 
 
 def supplier_list(conn: sqlite3.Connection) -> list[SupplierSummary]:
@@ -194,7 +198,7 @@ def supplier_list(conn: sqlite3.Connection) -> list[SupplierSummary]:
         name, iso2, os_id = sizes.factories[factory_id]
         summaries.append(SupplierSummary(factory_id, name, iso2, os_id, periods, periods[-1],
                                          sizes.respondents[factory_id], status,
-                                         flags_for(found)))
+                                         flags_for(found), sizes.k[factory_id]))
     return sorted(summaries, key=lambda s: (s.country or "", s.name.casefold(), s.factory_id))
 
 
@@ -237,11 +241,13 @@ def supplier_profile(conn: sqlite3.Connection, home: Path, factory_id: str) -> P
         figures, latest, trend = {}, {}, {}
         for source, _ in SOURCES:
             latest[source] = evidence.latest_with(source)
-            figures[source] = evidence.figure(source, construct.id, latest[source] or "")
+            figure = evidence.figure(source, construct.id, latest[source] or "")
+            answered = figure is not None and (figure.total.hidden or figure.total.value)
+            figures[source] = figure if answered else None  # nobody answered: nothing to show
             trend[source] = [(p, _share_yes(evidence.figure(source, construct.id, p)))
                              for p in evidence.periods()]
         if any(figures.values()):
             views.append(ConstructView(construct.id, construct.label, figures, latest, trend))
-    k = max((f.k for view in views for f in view.figures.values() if f), default=5)
+    k = summary.k
     context = country.load(home=home).get((summary.country or "").upper())
     return Profile(summary, views, summary.flags, context, notes.list_notes(conn, factory_id), k)

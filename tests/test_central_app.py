@@ -63,7 +63,7 @@ def _example_url(rule, brand) -> str:
     with dataset.reading(brand.home) as conn:
         response_id = conn.execute("SELECT id FROM responses LIMIT 1").fetchone()[0]
     values = {"round_id": item.id, "response_id": response_id, "name": "nobody-here",
-              "filename": "central.css"}
+              "filename": "central.css", "factory_id": item.factory_id, "note_id": 1}
     return rule.build({name: values[name] for name in rule.arguments})[1]
 
 

@@ -21,7 +21,13 @@ def central() -> None:
 
 def register(group: click.Group) -> None:
     from .. import country_cli
-    from . import data_commands, serve_command, setup_commands, user_commands  # noqa: F401
+    from . import (  # noqa: F401
+        data_commands,
+        export_command,
+        serve_command,
+        setup_commands,
+        user_commands,
+    )
 
     country_cli.register(central)
     group.add_command(central)

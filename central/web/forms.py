@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..access import ROLES
+from ..notes import STATUSES
+from ..redflags import ROUTES
 
 
 class LoginForm(FlaskForm):
@@ -30,3 +32,14 @@ class UserForm(FlaskForm):
     role = SelectField("Role", choices=list(ROLES))
     password = PasswordField("Password (12 characters or more)",
                              validators=[DataRequired(), Length(max=200)])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField("What was agreed or noted", validators=[DataRequired(), Length(max=2000)])
+    route = SelectField("Action route", choices=[
+        (code, f"{code}: {meaning}") for code, meaning in ROUTES.items()])
+    due = StringField("Due (YYYY-MM-DD, optional)", validators=[Optional(), Length(max=10)])
+
+
+class NoteStatusForm(FlaskForm):
+    status = SelectField("Status", choices=list(STATUSES))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
-from .. import dataset, disclosure, factories, ledger, rounds
+from .. import dataset, disclosure, ledger, rounds
 from .forms import ButtonForm
 from .guard import ALL_ROLES, allow
 
@@ -68,19 +68,6 @@ def round_page(round_id: str):
                                                        item.period, k=k)
     return render_template("central/round.html", item=item, figures=figures, pooled=pooled,
                            k=k, size=disclosure.respondents(item.respondents, k))
-
-
-@bp.get("/suppliers")
-@allow(*ALL_ROLES)
-def suppliers():
-    with dataset.reading(_home().path) as conn:
-        rows = conn.execute(
-            "SELECT f.id, f.name, f.country, f.os_id, count(s.id), "
-            "group_concat(DISTINCT s.station_id) FROM factories f "
-            "JOIN suppliers s ON s.factory_id = f.id GROUP BY f.id ORDER BY f.country, f.name"
-        ).fetchall()
-        waiting = len(factories.proposals(conn))
-    return render_template("central/suppliers.html", rows=rows, waiting=waiting)
 
 
 @bp.get("/stations")
