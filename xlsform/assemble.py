@@ -24,6 +24,7 @@ from .model import (
     Node,
     Page,
     Question,
+    label_in,
 )
 
 TYPES = {
@@ -187,6 +188,7 @@ class _Assembler:
         self.key_of: dict[int, str] = {}
         self.by_path: dict[tuple[str, ...], str] = {}
         self.group_paths: set[tuple[str, ...]] = set()
+        self.list_of: dict[str, str] = {}
         self._index(survey.get("children", []))
 
     # ---- choices
@@ -218,6 +220,7 @@ class _Assembler:
             key = name if counts[name] <= 1 else "/".join(path)
             self.path_of[id(element)], self.key_of[id(element)] = path, key
             self.by_path.setdefault(path, key)
+            self.list_of[key] = str(element.get("list_name") or element.get("itemset") or "")
             if element.get("type") in GROUP_TYPES:
                 self.group_paths.add(path)
 
@@ -414,10 +417,36 @@ class _Assembler:
         if text is None or str(text).strip() == "":
             return None
         try:
-            return expressions.parse(str(text), column, names=None, columns=columns,
+            node = expressions.parse(str(text), column, names=None, columns=columns,
                                      paths=self._resolver(element, column))
+            return self._form_facts(node, element, column)
         except FormError as err:
             raise err.located("survey", _row(element)) from None
+
+    def _form_facts(self, node: Any, element: dict[str, Any], column: str) -> Any:
+        """version() becomes the form's version, jr:choice-name's second argument the
+        labels of the question it names (in the form's default language)."""
+        if not isinstance(node, list) or not node or node[0] == "lit":
+            return node
+        if node[:2] == ["fn", "version"]:
+            return ["lit", str(self.survey.get("version") or "1")]
+        if node[:2] == ["fn", "jr:choice-name"] and node[3][0] == "lit":
+            labels = self._choice_labels(str(node[3][1]), element, column)
+            return ["fn", "jr:choice-name", self._form_facts(node[2], element, column),
+                    ["lit", labels]]
+        return [node[0], *(self._form_facts(child, element, column) for child in node[1:])]
+
+    def _choice_labels(self, target: str, element: dict[str, Any], column: str
+                       ) -> dict[str, str]:
+        text = target.strip()
+        match = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", text)
+        key = match.group(1) if match else self._resolver(element, column)(text)
+        choices = self.choice_lists.get(self.list_of.get(key, ""))
+        if choices is None:
+            message = f"jr:choice-name() names '{target}', which is not a select question"
+            raise FormError(message, column=column)
+        language = self.ctx.default_language
+        return {c.name: label_in(c.label, language) or c.name for c in choices}
 
     def finish_question(
         self, element: dict[str, Any], question: Question, ancestors: list[Node]

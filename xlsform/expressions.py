@@ -26,6 +26,8 @@ from datetime import date
 from typing import Any
 
 from .errors import FormError
+from .functions import FUNCTIONS as MORE_FUNCTIONS
+from .values import NUMERIC_RE, to_bool, to_number, to_string
 
 Node = list
 BINARY_PRECEDENCE = {
@@ -66,18 +68,20 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "false": (0, 0),
     "boolean": (1, 1),
 }
+FUNCTIONS.update({name: (fewest, most) for name, (fewest, most, _) in MORE_FUNCTIONS.items()})
+# jr:choice-name(value, '${question}'): the assembler puts the question's labels in the
+# second argument; version(): the assembler puts the form's version in its place.
+FUNCTIONS.update({"jr:choice-name": (2, 2), "version": (0, 0)})
 REFUSED_FUNCTIONS = {
     "pulldata": "pulldata() reads a CSV file attached to the form, which this app cannot use",
-    "jr:choice-name": "jr:choice-name() is not supported; show the answer itself instead",
     "instance": "instance() lookups in external or secondary data are not supported",
-    "now": "now() is not supported; use today()",
+    "position": "position() counts the entries of a repeat; repeats are not supported yet",
+    "indexed-repeat": "indexed-repeat() reads a repeat; repeats are not supported yet",
 }
 QUOTES = {"'": "'‘’", "‘": "'‘’", "’": "'‘’", '"': '"“”', "“": '"“”', "”": '"“”'}
 NAME_RE = re.compile(r"[^\W\d][\w.:-]*")
 REF_RE = re.compile(r"\$\{\s*([^\W\d][\w.-]*)\s*\}")
 NUMBER_RE = re.compile(r"\d+(\.\d*)?|\.\d+", re.ASCII)
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-NUMERIC_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$", re.ASCII)
 # An XPath location path: absolute (/data/g/x), relative (../x, ./x, ..) or from the
 # question a choice filter belongs to (current()/../x). Resolved by the caller's ``paths``.
 _STEP = r"(?:\.\.|\.|[^\W\d][\w.:-]*)"
@@ -255,9 +259,14 @@ def _describe(kind: str, value: Any) -> str:
     return "the end of the expression" if kind == "end" else f"'{value}'"
 
 
+def python_regex(pattern: str) -> str:
+    """A JavaScript/Java regular expression as Python's re reads it (named groups)."""
+    return re.sub(r"\(\?<(?=[^=!])", "(?P<", pattern)
+
+
 def _check_regex(pattern: str, where: str) -> None:
     try:
-        re.compile(pattern)
+        re.compile(python_regex(pattern))
     except re.error as err:
         message = f"the regular expression '{pattern}' is invalid: {err}"
         raise FormError(message, column=where) from None
@@ -305,60 +314,6 @@ def references(node: Node) -> set[str]:
 
 
 # --------------------------------------------------------------------------- values
-
-
-def to_string(value: Any) -> str:
-    """A value as XForms sees it as text (lists are space-joined)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return " ".join(to_string(v) for v in value)
-    if isinstance(value, (int, float)):
-        return _number_text(float(value))
-    return str(value)
-
-
-def _number_text(number: float) -> str:
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    if number.is_integer() and abs(number) < 1e21:
-        return str(int(number))
-    return repr(number)
-
-
-def to_number(value: Any) -> float:
-    """XPath number(): NaN when the text is not a number; dates count days since 1970."""
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = to_string(value).strip()
-    if NUMERIC_RE.match(text):
-        return float(text)
-    if DATE_RE.match(text):
-        return _days(text)
-    return math.nan
-
-
-def _days(text: str) -> float:
-    try:
-        return float((date.fromisoformat(text) - date(1970, 1, 1)).days)
-    except ValueError:
-        return math.nan
-
-
-def to_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return not math.isnan(value) and value != 0
-    if isinstance(value, (list, tuple)):
-        return len(value) > 0
-    return to_string(value) != ""
 
 
 def _looks_numeric(value: Any) -> bool:
@@ -458,7 +413,7 @@ def _int(value: Any) -> float:
 
 def _regex(text: str, pattern: str) -> bool:
     try:
-        return re.search(pattern, text) is not None
+        return re.search(python_regex(pattern), text) is not None
     except re.error:
         return False
 
@@ -481,6 +436,12 @@ _SIMPLE: dict[str, Callable[..., Any]] = {
     "true": lambda: True,
     "false": lambda: False,
     "boolean": to_bool,
+    "jr:choice-name": lambda value, labels: (
+        labels.get(to_string(value), to_string(value)) if isinstance(labels, dict)
+        else to_string(value)
+    ),
+    "version": lambda: "",  # the assembler puts the form's version in its place
+    **{name: function for name, (_, _, function) in MORE_FUNCTIONS.items()},
 }
 
 

@@ -71,6 +71,9 @@ def _own_value(question: Question, answers: Mapping[str, Any], values: dict) -> 
     if question.type == "calculate":
         if question.calculation is None:
             return ""
+        kept = answers.get(question.name)
+        if question.calculation[:2] == ["fn", "once"] and not is_empty(kept):
+            return kept  # once(): the value worked out first stays
         return to_string(evaluate(question.calculation, values))
     if question.type == "hidden":
         return answers.get(question.name) or question.default

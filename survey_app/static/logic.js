@@ -3,7 +3,8 @@
    the server decides again on submit. Semantics mirror survey_app/xlsform/expressions.py. */
 (function () {
   "use strict";
-  var NUM = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/, DATE = /^\d{4}-\d{2}-\d{2}$/;
+  var NUM = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/, DATE = /^\d{4}-\d{2}-\d{2}$/,
+    DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
 
   function str(v) {
     if (v === null || v === undefined) return "";
@@ -25,7 +26,11 @@
     if (typeof v === "number") return v;
     var t = str(v).trim();
     if (NUM.test(t)) return parseFloat(t);
-    return DATE.test(t) ? days(t) : NaN;
+    if (DATE.test(t)) return days(t);
+    var m = DATETIME.exec(t);
+    if (!m) return NaN;
+    var h = +m[2], mi = +m[3], s = parseFloat((m[4] || "0") + (m[5] || ""));
+    return h > 23 || mi > 59 || s >= 60 ? NaN : days(m[1]) + (h * 3600 + mi * 60 + s) / 86400;
   }
   function bool(v) {
     if (typeof v === "boolean") return v;
@@ -45,6 +50,91 @@
   function today() {
     var d = new Date(), p = function (n) { return (n < 10 ? "0" : "") + n; };
     return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate());
+  }
+  /* xlsform/functions.py, mirrored: see there for what each function does. */
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  function pad(n, w) { var t = String(n); while (t.length < w) t = "0" + t; return t; }
+  function args(a) { return Array.prototype.slice.call(a); }
+  function math1(f) { return function (a) { return f(num(a)); }; }
+  function pow(a, b) { return Math.pow(num(a), num(b)); }
+  function round(v, d) {
+    var n = num(v), p = d === undefined ? 0 : num(d);
+    if (!isFinite(n) || !isFinite(p)) return isFinite(p) ? n : NaN;
+    var scale = Math.pow(10, Math.trunc(p));
+    return Math.floor(n * scale + 0.5) / scale;
+  }
+  function whole(f) { return function (a) { var n = num(a); return isFinite(n) ? f(n) : n; }; }
+  function extreme(pick) {
+    return function () {
+      var ns = args(arguments).map(num);
+      if (!ns.length || ns.some(isNaN)) return NaN;
+      return ns.reduce(function (a, b) { return pick(a, b) ? a : b; });
+    };
+  }
+  function position(v) { var n = num(v); return isFinite(n) ? Math.trunc(n) : 0; }
+  function substr(t, a, b) {
+    var cs = Array.from(str(t)), first = Math.max(0, position(a));
+    var last = b === undefined ? cs.length : Math.max(0, position(b));
+    return cs.slice(first, last).join("");
+  }
+  function substring(t, a, l) {
+    var first = round(a), last = l === undefined ? Infinity : first + round(l);
+    if (isNaN(first) || isNaN(last)) return "";
+    return Array.from(str(t)).filter(function (c, i) { return first <= i + 1 && i + 1 < last; }).join("");
+  }
+  function translate(t, from, to) {
+    var map = {}, target = Array.from(str(to));
+    Array.from(str(from)).forEach(function (c, i) {
+      if (!(c in map)) map[c] = i < target.length ? target[i] : "";
+    });
+    return Array.from(str(t)).map(function (c) { return c in map ? map[c] : c; }).join("");
+  }
+  function selectedAt(items, i) {
+    var ws = words(items), at = num(i);
+    if (!isFinite(at) || !(Math.trunc(at) >= 0 && Math.trunc(at) < ws.length)) return "";
+    return ws[Math.trunc(at)];
+  }
+  /* The moment d days after 1970-01-01, to the nearest second (half up), or null. */
+  function dateOf(d) {
+    if (!isFinite(d) || Math.abs(d) > 3e6) return null;
+    var secs = Math.floor(d * 86400 + 0.5), whole = Math.floor(secs / 86400);
+    if (whole < -719162 || whole > 2932896) return null;
+    return new Date(whole * 864e5 + (secs - whole * 86400) * 1000);
+  }
+  function isoDate(m) {
+    return pad(m.getUTCFullYear(), 4) + "-" + pad(m.getUTCMonth() + 1, 2) + "-" + pad(m.getUTCDate(), 2);
+  }
+  function toDate(v) {
+    var t = str(v).trim();
+    if (DATE.test(t)) return isNaN(num(t)) ? "" : t;
+    var m = dateOf(Math.floor(num(v)));
+    return m ? isoDate(m) : "";
+  }
+  function toDateTime(v) {
+    var m = dateOf(num(v));
+    if (!m) return "";
+    return isoDate(m) + "T" + pad(m.getUTCHours(), 2) + ":" + pad(m.getUTCMinutes(), 2) + ":" +
+      pad(m.getUTCSeconds(), 2);
+  }
+  function format(v, pattern) {
+    var m = dateOf(num(v));
+    if (!m) return "";
+    var y = m.getUTCFullYear(), mo = m.getUTCMonth(), d = m.getUTCDate(), h = m.getUTCHours();
+    var codes = {
+      Y: pad(y, 4), y: pad(y % 100, 2), m: pad(mo + 1, 2), n: String(mo + 1), b: MONTHS[mo],
+      d: pad(d, 2), e: String(d), a: WEEKDAYS[(m.getUTCDay() + 6) % 7], H: pad(h, 2),
+      h: String(h), M: pad(m.getUTCMinutes(), 2), S: pad(m.getUTCSeconds(), 2), "3": "000"
+    };
+    return str(pattern).replace(/%(.)/g, function (all, c) {
+      return Object.prototype.hasOwnProperty.call(codes, c) ? codes[c] : all;
+    });
+  }
+  function uuid() {
+    return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
+      var r = Math.floor(Math.random() * 16);
+      return (c === "x" ? r : (r & 3) | 8).toString(16);
+    });
   }
   function regex(t, p) { try { return new RegExp(p).test(t); } catch (e) { return false; } }
   function div(a, b) { return b === 0 && (a === 0 || isNaN(a)) ? NaN : a / b; }
@@ -66,7 +156,30 @@
     "ends-with": function (a, b) { return str(a).endsWith(str(b)); },
     "true": function () { return true; },
     "false": function () { return false; },
-    "boolean": bool
+    "boolean": bool,
+    "jr:choice-name": function (v, labels) {
+      var k = str(v);
+      return labels && typeof labels === "object" && Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : k;
+    },
+    "round": round, "floor": whole(Math.floor), "ceiling": whole(Math.ceil),
+    "abs": math1(Math.abs), "pow": pow, "sqrt": math1(Math.sqrt), "exp": math1(Math.exp),
+    "exp10": function (a) { return Math.pow(10, num(a)); }, "log": math1(Math.log),
+    "log10": math1(Math.log10), "sin": math1(Math.sin), "cos": math1(Math.cos),
+    "tan": math1(Math.tan), "asin": math1(Math.asin), "acos": math1(Math.acos),
+    "atan": math1(Math.atan), "atan2": function (a, b) { return Math.atan2(num(a), num(b)); },
+    "pi": function () { return Math.PI; },
+    "min": extreme(function (a, b) { return a <= b; }),
+    "max": extreme(function (a, b) { return a >= b; }),
+    "substr": substr, "substring": substring,
+    "normalize-space": function (a) { return str(a).replace(/[ \t\r\n]+/g, " ").replace(/^ | $/g, ""); },
+    "translate": translate,
+    "join": function (sep) { return args(arguments).slice(1).map(str).join(str(sep)); },
+    "selected-at": selectedAt,
+    "boolean-from-string": function (a) { return str(a) === "true" || str(a) === "1"; },
+    "now": today, "date": toDate, "date-time": toDateTime, "decimal-date-time": num,
+    "format-date": format, "format-date-time": format,
+    "once": function (a) { return a; }, "random": Math.random, "uuid": uuid,
+    "property": function () { return ""; }, "version": function () { return ""; }
   };
   var ORDER = {
     "<": function (a, b) { return a < b; }, "<=": function (a, b) { return a <= b; },
