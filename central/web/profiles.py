@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import access, charts, country, dataset, factories, notes, profiles
-from ..disclosure import Figure
+from ..disclosure import SAME_SENSITIVE, Figure
 from .forms import NoteForm, NoteStatusForm
 from .guard import ALL_ROLES, allow, current_user
 
@@ -55,8 +55,8 @@ def _bars(view: profiles.ConstructView, k: int):
     rows = []
     for source, label in profiles.SOURCE_LABELS.items():
         figure: Figure | None = view.figures.get(source)
-        if figure is None:
-            continue
+        if figure is None or figure.note == SAME_SENSITIVE:
+            continue  # the table says why; a hatched bar would read "fewer than k"
         cells = None if figure.total.hidden else [
             (answer_label, cell.value) for (_, answer_label), cell in
             zip(figure.answers, figure.cells, strict=True)]
