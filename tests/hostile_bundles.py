@@ -99,11 +99,20 @@ class HostileWriter(BundleWriter):
 
     def sealed_record(self, record_id: str, plaintext: bytes, revision: int = 1) -> None:
         """A record whose sealed content is ``plaintext``, sealed as a station seals."""
+        self._open_seal()
+        self.record(record_id, revision, self._seal.batch_id,
+                    self._seal.seal(record_id, plaintext))
+
+    def sealed_supplier(self, supplier_id: str, plaintext: bytes) -> None:
+        """A supplier whose sealed details are ``plaintext``."""
+        self._open_seal()
+        self.supplier(supplier_id, self._seal.batch_id,
+                      self._seal.seal(f"supplier:{supplier_id}", plaintext))
+
+    def _open_seal(self) -> None:
         if self._seal is None:
             self._seal = SealBatch.new(self._brand.public)
             self.batch(self._seal.batch_id, self._seal.ephemeral_public)
-        self.record(record_id, revision, self._seal.batch_id,
-                    self._seal.seal(record_id, plaintext))
 
     def finish(self, signer: Ed25519PrivateKey | None = None,
                body: bytes | None = None) -> None:

@@ -4,10 +4,10 @@ Two kinds of mutation. Outer: bytes of a real bundle flipped, cut, inserted, or 
 and magic overwritten; the envelope's authentication must refuse every one. Inner: a
 bundle written by the real writer to this brand and signed by its trusted station,
 but with one hostile part (a header field, a sealed document field or answer, a
-sealed payload, a seal batch, a frame's kind or length, the signed trailer, or a
-signature by another key). Every hostile value drawn here is wrong wherever it is
-put, so every bundle must be refused: with a reason, in the ledger, the dataset
-digest unchanged; and over HTTP the inbox answers 422.
+sealed payload, a supplier's sealed details, a seal batch, a frame's kind or length,
+the signed trailer, or a signature by another key). Every hostile value drawn here is
+wrong wherever it is put, so every bundle must be refused: with a reason, in the
+ledger, the dataset digest unchanged; and over HTTP the inbox answers 422.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ QUESTIONS = ["gender", "interference_types", "worker_meetings_12m", "union_led",
 DOCUMENT_FIELDS = ["record_id", "form_id", "form_version", "language", "mode",
                    "supplier_id", "day", "revision", "answers"]
 HEADER_FIELDS = ["format", "bundle_id", "project_id", "day", "round", "station_public"]
+SUPPLIER_FIELDS = ["id", "name", "country", "os_id"]
 
 
 def _nest(depth: int) -> object:
@@ -133,14 +134,14 @@ def _document_with(brand, record_id, place, name, value) -> bytes:
 @st.composite
 def inner_plans(draw) -> dict:
     """How to write one hostile bundle: keyword arguments for ``hostile_bundles.write``."""
-    kind = draw(st.sampled_from(["header", "document", "answer", "sealed", "batch", "frame",
-                                 "trailer", "signer"]))
+    kind = draw(st.sampled_from(["header", "document", "answer", "sealed", "supplier",
+                                 "batch", "frame", "trailer", "signer"]))
     value = draw(HOSTILE)
     record_id = uuid.uuid4().hex
     return {"kind": kind, "value": value, "record_id": record_id,
             "field": draw(st.sampled_from(
-                {"header": HEADER_FIELDS, "document": DOCUMENT_FIELDS,
-                 "answer": QUESTIONS}.get(kind, [""]))),
+                {"header": HEADER_FIELDS, "document": DOCUMENT_FIELDS, "answer": QUESTIONS,
+                 "supplier": SUPPLIER_FIELDS}.get(kind, [""]))),
             "raw": draw(st.one_of(st.binary(max_size=64),
                                   st.integers(17, 3000).map(hb.deep_json),
                                   st.sampled_from([b"[]", b"null", b"1e999", b"NaN"]))),
@@ -160,6 +161,12 @@ def _options(brand: hb.Brand, plan: dict) -> dict:
             value = [value]  # an object is the right type for the answers themselves
         sealed = _document_with(brand, record_id, kind, name, value)
         return {"build": lambda w: w.sealed_record(record_id, sealed)}
+    if kind == "supplier":
+        details = {"id": record_id, "name": "Canary Garments", "country": "BD",
+                   "os_id": "BD2019123ABC456", name: value}
+        sealed = json.dumps(details).encode()
+        return {"build": lambda w: (w.sealed_supplier(record_id, sealed),
+                                    hb.good_records(brand)(w))}
     if kind == "sealed":
         return {"build": lambda w: w.sealed_record(record_id, plan["raw"])}
     if kind == "batch":
@@ -172,6 +179,17 @@ def _options(brand: hb.Brand, plan: dict) -> dict:
         body = json.dumps({"counts": value, "transcript": value}).encode()
         return {"build": hb.good_records(brand), "trailer_body": body}
     return {"build": hb.good_records(brand), "signer": Ed25519PrivateKey.generate()}
+
+
+def test_the_same_bundles_without_the_hostile_part_merge(brand, tmp_path):
+    """Control: each kind of plan with a harmless value merges, so refusals are earned."""
+    harmless = {"header": ("round", "R1"), "document": ("language", "km"),
+                "answer": ("gender", "woman"), "supplier": ("name", "Other Name Ltd")}
+    for kind, (name, value) in harmless.items():
+        plan = {"kind": kind, "field": name, "value": value, "record_id": uuid.uuid4().hex}
+        path = hb.write(tmp_path / f"control-{kind}.bundle", brand, **_options(brand, plan))
+        result = merge_bundle(brand.home, brand.keys, path)
+        assert result.records >= 1 and result.suppliers == (kind == "supplier"), kind
 
 
 def _counted(writer: hb.HostileWriter, data: bytes, what: str) -> None:
