@@ -18,7 +18,7 @@ from xlsform.model import FormDefinition, Page, label_in
 from .. import get_station, questionnaire
 from ..finalise import finalise_record
 from ..i18n import current_language
-from ..store import records
+from ..store import places, records
 from ..store.records import RecordMeta
 from ..supplier_choice import supplier_name
 from ..webforms import PageForm, build_page_form
@@ -69,6 +69,7 @@ def page(record_id: str, page_name: str):
             questionnaire.page_before(definition, answers, page_name)
         if target and target != page_name:
             return redirect(url_for("interview.page", record_id=record_id, page_name=target))
+    places.save_place(get_station().store, get_station().keys().records, record_id, page_name)
     page_form = build_page_form(definition, current, meta.language, answers)
     if request.args.get("check"):
         errors = page_errors(definition, current, answers, meta.language)
@@ -110,7 +111,8 @@ def _finalise(meta: RecordMeta, definition: FormDefinition, answers: dict[str, A
         flash(_("Some answers need attention before the interview can be finalised."))
         return redirect(url_for("interview.page", record_id=meta.id, page_name=broken.page,
                                 check=1))
-    finalise_record(get_station(), meta, definition, answers)
+    finalise_record(get_station(), meta, definition, answers,
+                    then=lambda db: places.forget_in(db, meta.id))
     flash(_("The interview is finalised and sealed. It can no longer be opened on this "
             "laptop."))
     return redirect(url_for("interview.list_interviews"))

@@ -10,9 +10,9 @@ from xlsform.model import label_in
 
 from .. import get_station
 from ..i18n import current_language
-from ..languages import form_languages
+from ..languages import display_name, form_languages
 from ..questionnaire import first_page
-from ..store import formstore, records
+from ..store import formstore, places, records
 from ..store.records import DRAFT, FINAL, RecordMeta
 from ..supplier_choice import picker, supplier_name
 from . import bp
@@ -42,7 +42,26 @@ def list_interviews():
               FINAL: [m for m in metas if m.status == FINAL]}
     return render_template("interview/list.html", groups=groups, titles=_titles(),
                            supplier_names=_supplier_names(metas, keys.records),
+                           details=_draft_details(groups[DRAFT], keys.records),
                            lock_form=PostOnlyForm(), delete_form=PostOnlyForm())
+
+
+def _draft_details(drafts: list[RecordMeta], records_key: bytes) -> dict[str, dict[str, str]]:
+    """What tells drafts apart: the respondent's language, the page reached, a short id."""
+    station = get_station()
+    reached = places.places(station.store, records_key, [m.id for m in drafts])
+    details = {}
+    for meta in drafts:
+        page = ""
+        if meta.id in reached:
+            try:
+                found = station.form(meta.form_id, meta.form_version).page(reached[meta.id])
+                page = label_in(found.label, current_language()) or found.name
+            except KeyError:
+                page = ""
+        details[meta.id] = {"language": display_name(meta.language), "page": page,
+                            "short": meta.id[:8]}
+    return details
 
 
 def _fill_new_form(form: NewInterviewForm, records_key: bytes) -> None:
@@ -91,10 +110,25 @@ def _language_status_context() -> dict[str, list | dict]:
 
 @bp.get("/interviews/<record_id>")
 def resume(record_id: str):
-    """Open a draft at its first page that applies."""
+    """Open a draft at the page it was left on (else its first page that applies)."""
     meta, answers, definition = open_draft(record_id)
-    return redirect(url_for("interview.page", record_id=meta.id,
-                            page_name=first_page(definition, answers)))
+    left_on = places.places(get_station().store, get_station().keys().records, [meta.id])
+    page_name = left_on.get(meta.id, "")
+    if page_name not in {page.name for page in definition.pages}:
+        page_name = first_page(definition, answers)
+    return redirect(url_for("interview.page", record_id=meta.id, page_name=page_name))
+
+
+@bp.get("/interviews/<record_id>/delete")
+def confirm_delete(record_id: str):
+    """Ask before a draft is deleted: what it is, and that it cannot be undone."""
+    meta, _answers, _definition = open_draft(record_id)
+    station = get_station()
+    return render_template(
+        "interview/confirm_delete.html", meta=meta, form=PostOnlyForm(),
+        title=_titles().get((meta.form_id, meta.form_version), meta.form_id),
+        supplier=supplier_name(station, station.keys().records, meta.supplier_id),
+        details=_draft_details([meta], station.keys().records)[meta.id])
 
 
 @bp.post("/interviews/<record_id>/delete")
@@ -103,6 +137,7 @@ def delete_interview(record_id: str):
     station.keys()  # deleting needs an unlocked station like everything else here
     try:
         records.delete_draft(station.store, record_id)
+        station.store.write(lambda db: places.forget_in(db, record_id))
     except records.RecordNotFound:
         abort(404)
     except records.NotADraft:

@@ -85,10 +85,16 @@ def _006_response_start_hash(db: sqlite_utils.Database) -> None:
     db["collect_responses"].create_index(["start_hash"])
 
 
+def _007_draft_places(db: sqlite_utils.Database) -> None:
+    """The page an interview draft was left on, encrypted (store/places.py)."""
+    db["draft_places"].create({"record_id": str, "payload": bytes}, pk="record_id")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core, _002_collect_sessions,
                                                               _003_sync_exports, _004_scrub_names,
                                                               _005_held_records,
-                                                              _006_response_start_hash]
+                                                              _006_response_start_hash,
+                                                              _007_draft_places]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
