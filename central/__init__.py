@@ -50,7 +50,7 @@ def create_app(home: Path | str, test_config: dict[str, Any] | None = None,
     guard.init_app(app)  # before CSRF: who may use a route is decided first
     csrf = CSRFProtect(app)
     csrf.exempt(inbox.bp)
-    i18n.init_app(app)
+    i18n.init_app(app, central.path)
     for blueprint in (auth.bp, inbox.bp, overview.bp, profiles.bp, exports.bp, steward.bp,
                       admin.bp):
         app.register_blueprint(blueprint)

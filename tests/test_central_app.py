@@ -243,3 +243,26 @@ def test_hostile_supplier_names_are_escaped(app, brand):
     finally:
         with dataset.transaction(brand.home) as conn:
             conn.execute("UPDATE factories SET name = 'Exact Ltd' WHERE name LIKE '<script>%'")
+
+
+def test_the_sign_in_page_speaks_dutch_to_a_dutch_browser(app):
+    dutch = app.test_client().get("/login", headers={"Accept-Language": "nl-NL,nl;q=0.9"})
+    assert '<html lang="nl">' in dutch.text and "Aanmelden" in dutch.text
+    english = app.test_client().get("/login", headers={"Accept-Language": "en"})
+    assert '<html lang="en">' in english.text and "Sign in" in english.text
+
+
+def test_the_dutch_catalog_translates_every_string_of_the_brand_app():
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    repo = Path(__file__).resolve().parent.parent
+    method_map = [("central/**.py", "python"),
+                  ("central/templates/**.html", "jinja2.ext:babel_extract")]
+    found = {message for _, _, message, *_ in extract_from_dir(repo, method_map)
+             if isinstance(message, str)}
+    with (repo / "translations/nl/LC_MESSAGES/central.po").open("rb") as handle:
+        dutch = {m.id: m.string for m in read_po(handle) if m.id}
+    assert found and not sorted(m for m in found if not dutch.get(m))
