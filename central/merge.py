@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,9 +98,33 @@ class _CountingReader:
         return data
 
 
+# A merged bundle takes about 1.25x its size in the dataset, and in WAL mode the whole
+# transaction also sits in the WAL until the checkpoint after commit (bench_merge.py: disk
+# peak 2.0x the final growth), so a merge needs about 2.5x the bundle's size free.
+DISK_PER_BUNDLE_BYTE = 2.5
+
+
+class NotEnoughDisk(Exception):
+    """Too little free disk to merge this bundle safely; nothing was read or changed."""
+
+
+def check_disk(home: Path, path: Path) -> None:
+    need = int(path.stat().st_size * DISK_PER_BUNDLE_BYTE)
+    free = shutil.disk_usage(home).free
+    if free < need:
+        raise NotEnoughDisk(f"{path.name}: merging needs about {need // 2**20} MB free beside "
+                            f"the dataset, and {home} has {free // 2**20} MB: free some space "
+                            "first (nothing was changed)")
+
+
 def merge_bundle(home: Path, central_keys: CentralKeys, path: Path, *, dry_run: bool = False,
                  progress: Callable[[int], None] | None = None) -> MergeResult:
-    """Merge one bundle file, or raise BundleRefused (and record the refusal)."""
+    """Merge one bundle file, or raise BundleRefused (and record the refusal).
+
+    Raises NotEnoughDisk, recording nothing, when the home's disk cannot hold the merge.
+    """
+    if not dry_run and path.is_file():
+        check_disk(home, path)
     try:
         with merge_lock(home), open(path, "rb") as raw:
             merge = _Merge(home, central_keys, _CountingReader(raw, None),

@@ -223,3 +223,17 @@ def test_readers_go_on_while_a_long_merge_runs(brand):
     assert process.wait(timeout=300) == 0, process.stderr.read()
     assert items and still_merging, "the read waited for the merge to finish"
     assert responses < brand.world.count("SELECT count(*) FROM responses")
+
+
+def test_a_bundle_too_big_for_the_free_disk_is_not_merged_nor_called_refused(brand, tmp_path):
+    huge = tmp_path / "huge.bundle"
+    with open(huge, "wb") as handle:
+        handle.truncate(8 * 2**40)  # sparse: 8 TiB of size, no blocks
+    before = brand.world.digest()
+    result = run_central("merge", "--home", brand.home, huge)
+    assert result.returncode == 1 and "merging needs about" in result.stderr
+    assert brand.world.digest() == before
+    if (brand.home / "refused.db").exists():
+        names = [r[0] for r in sqlite3.connect(brand.home / "refused.db").execute(
+            "SELECT file_name FROM refused_bundles")]
+        assert "huge.bundle" not in names

@@ -8,7 +8,7 @@ import click
 
 from .. import access, dataset, disclosure, ledger, release, rounds
 from ..home import CentralHome
-from ..merge import BundleRefused, MergeResult, merge_bundle
+from ..merge import BundleRefused, MergeResult, NotEnoughDisk, merge_bundle
 from ..publish import publish
 from . import central
 from .common import central_home_option, require_home, unlock_keys
@@ -50,6 +50,8 @@ def merge(home: Path, dry_run: bool, bundles: tuple[Path, ...]) -> None:
                     "stderr")) as bar:
                 result = merge_bundle(home, central_keys, path, dry_run=dry_run,
                                       progress=bar.update)
+        except NotEnoughDisk as exc:
+            raise click.ClickException(str(exc)) from None
         except BundleRefused as exc:
             refused += 1
             click.echo(f"\nError: {exc}", err=True)

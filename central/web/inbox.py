@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access
-from ..merge import BundleRefused, merge_bundle
+from ..merge import BundleRefused, NotEnoughDisk, merge_bundle
 from .guard import ANYONE, allow
 
 bp = Blueprint("inbox", __name__, url_prefix="/api")
@@ -49,6 +49,8 @@ def receive():
         result = merge_bundle(home.path, home.keys, path)
     except BundleRefused as exc:
         return jsonify({"error": exc.reason}), 422
+    except NotEnoughDisk as exc:
+        return jsonify({"error": str(exc)}), 507
     finally:
         path.unlink(missing_ok=True)
     access.audit(home.path, "inbox", "bundle merged", result.bundle_id,
