@@ -24,9 +24,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sync.crypto import aead
 from sync.crypto.fingerprint import fingerprint
 from sync.crypto.kdf import KdfParams, derive_kek
+from sync.safejson import load_object
 
 FORMAT = "amplify-project-1"
 DEFAULT_THRESHOLDS = {"k_brand": 5, "k_sharing": 10}
+MAX_BYTES = 64 * 1024 * 1024  # forms travel inside, base64: generous, but not unbounded
 
 
 class ProjectFileError(ValueError):
@@ -141,7 +143,7 @@ def build(*, project_id: str, name: str, created_day: str, encryption_public: by
 def parse(data: bytes, where: str = "project file") -> ProjectFile:
     """Parse and verify a project file (its own signature, and every form's hash)."""
     try:
-        outer = json.loads(data.decode("utf-8"))
+        outer = load_object(data, "the file", max_bytes=MAX_BYTES)
         if outer.get("format") != FORMAT:
             raise ProjectFileError(f"{where}: not an Amplify project file ({FORMAT})")
         document = outer["project"]

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from sync.crypto.fingerprint import fingerprint
+from sync.safejson import load_object
 
 FORMAT = "amplify-station-id-1"
 
@@ -46,7 +47,7 @@ class StationIdentity:
     @classmethod
     def parse(cls, data: bytes, where: str = "station id file") -> StationIdentity:
         try:
-            document = json.loads(data.decode("utf-8"))
+            document = load_object(data, "the file", max_bytes=64 * 1024)
             if document.get("format") != FORMAT:
                 raise StationIdError(f"{where}: not an Amplify station id file ({FORMAT})")
             key = base64.b64decode(document["public_key"], validate=True)
