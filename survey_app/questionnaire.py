@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from xlsform import logic
 from xlsform.model import FormDefinition, Page
 
 from .station import Station
+from .store import projects
 
 INTERVIEW, SELF = "interview", "self"
 
@@ -59,6 +62,19 @@ def _self_completion(form: FormDefinition) -> tuple[FormDefinition, list[str]]:
     if found is None:
         found = _self_forms[key] = logic.without_identifying(form)
     return found
+
+
+def stays_on_this_laptop(station: Station, project_id: str) -> bool:
+    """True when records of this project are sealed to the laptop's own (local) project,
+    so they never reach a brand unless moved later (``amplify project adopt``)."""
+    return projects.get_project(station.store, project_id).kind == projects.LOCAL
+
+
+def local_only_warning() -> str:
+    return _("This questionnaire is in no brand project on this laptop: its answers are "
+             "sealed to this laptop's own project and do not go to a brand. If a brand "
+             "should get them, import its project; `amplify project adopt` then moves what "
+             "was already sealed.")
 
 
 def first_page(form: FormDefinition, answers: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from survey_app import adopt
 from survey_app.export import ExportError, export_bundle
 from survey_app.project_import import ProjectImportError, import_project
 from sync.crypto.fingerprint import public_bytes
@@ -97,6 +98,7 @@ def project_import(home: Path | None, project_file: Path) -> None:
     try:
         result = import_project(station, project_file.read_bytes(), _project_passphrase(),
                                 str(project_file))
+        local_only = adopt.local_only_count(station, result.project.id)
     except (ProjectFileError, ProjectImportError, FormError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -110,6 +112,35 @@ def project_import(home: Path | None, project_file: Path) -> None:
     if not result.pseudonym_key:
         click.echo("Note: no project passphrase given: representatives will not be linked "
                    f"across rounds. Import again with {PROJECT_PASSPHRASE_ENV} set to add it.")
+    if local_only:
+        click.echo(f"Note: {local_only} record(s) of this project's forms were sealed to this "
+                   "laptop's own project before the import and will not reach the brand: "
+                   f"`amplify project adopt {project.id}` moves them.")
+
+
+@project_group.command("adopt")
+@home_option
+@click.argument("project_id")
+def project_adopt(home: Path | None, project_id: str) -> None:
+    """Move records sealed to this laptop's own project into an imported brand project.
+
+    For interviews (and phone answers) done before the brand's project was imported:
+    each is opened with the passphrase, finalised again under the brand project's rules
+    (its key, pseudonyms, free-text rule) and removed from the local project, so the
+    next `amplify export` sends it. Needs the station passphrase (AMPLIFY_PASSPHRASE).
+
+    Example:
+
+        amplify project adopt 3f2a9c0e1b7d4e55
+    """
+    station = unlocked_station(home)
+    try:
+        moved = adopt.adopt(station, project_id)
+    except adopt.AdoptError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        station.close()
+    click.echo(f"{moved} record(s) moved into project {project_id}.")
 
 
 @click.command("export")

@@ -115,4 +115,6 @@ def _finalise(meta: RecordMeta, definition: FormDefinition, answers: dict[str, A
                     then=lambda db: places.forget_in(db, meta.id))
     flash(_("The interview is finalised and sealed. It can no longer be opened on this "
             "laptop."))
+    if questionnaire.stays_on_this_laptop(get_station(), meta.project_id):
+        flash(questionnaire.local_only_warning())
     return redirect(url_for("interview.list_interviews"))

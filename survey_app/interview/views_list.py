@@ -11,7 +11,7 @@ from xlsform.model import label_in
 from .. import get_station
 from ..i18n import current_language
 from ..languages import display_name, form_languages
-from ..questionnaire import first_page
+from ..questionnaire import first_page, local_only_warning, stays_on_this_laptop
 from ..store import formstore, places, records
 from ..store.records import DRAFT, FINAL, RecordMeta
 from ..supplier_choice import picker, supplier_name
@@ -88,6 +88,8 @@ def new_interview():
             form.supplier.errors = [*form.supplier.errors, str(exc)]
             status = 400
         else:
+            if stays_on_this_laptop(station, meta.project_id):
+                flash(local_only_warning())
             return redirect(url_for("interview.page", record_id=meta.id, page_name=first_page))
     elif request.method == "POST":
         status = 400

@@ -114,6 +114,8 @@ def create() -> Any:
     except (ValueError, suppliers.SupplierNotFound) as exc:
         form.supplier_name.errors = [str(exc)]
         return _render_index(form, 400)
+    if questionnaire.stays_on_this_laptop(station, session.project_id):
+        flash(questionnaire.local_only_warning())
     return redirect(url_for("sessions.show", session_id=session.id))
 
 
