@@ -198,25 +198,40 @@ def _answers(conn: sqlite3.Connection, keys_sql: str, args: Sequence[object],
     return [str(row[0]) for row in rows if row[0] is not None and row[0] != ""]
 
 
+NOT_ANSWERED = ("_not_answered", "not answered or not asked")
+
+
 def _figure(question: Question, form: FormDefinition, values: list[str], source: str,
-            kind: str, k: int, lang: str) -> Figure:
+            kind: str, k: int, lang: str, group: int) -> Figure:
+    """One question's figure for a group of ``group`` respondents, ``values`` of whom answered.
+
+    For counts under k, those who did not answer (or were not asked) are a cell of the table
+    like any answer: otherwise "respondents − answered" would be a count nobody checked.
+    """
     choices = [(c.name, label_in(c.label, lang) or c.name) for c in form.choices_for(question)]
     multiple = question.type == "select_multiple"
     chosen = [v.split() for v in values] if multiple else [[v] for v in values]
     counts = [sum(1 for picked in chosen if name in picked) for name, _ in choices]
-    n = len(values)
     label = label_in(question.label, lang) or question.name
     if kind != "counts":
-        cells, total, note = [Shown(c) for c in counts], Shown(n), STATED if \
-            source == MANAGEMENT else CONSENTED
-    elif multiple:
-        cells, total, note = chose_each(counts, n, k), respondents(n, k), ""
+        note = STATED if source == MANAGEMENT else CONSENTED
+        return Figure(question.name, label, source, kind, tuple(choices),
+                      tuple(Shown(c) for c in counts), Shown(len(values)), k, note, multiple)
+    unanswered = group - len(values)
+    if multiple:  # each option: chose it, or not (not answering included), out of the group
+        cells, total, note = [*chose_each(counts, group, k), *chose_each([unanswered], group, k)
+                              ], respondents(group, k), ""
     else:
-        cells, total, note = one_way(counts, k, sensitive=question.sensitivity == "sensitive")
-    if kind == "counts" and total.hidden:
+        cells, total, note = one_way([*counts, unanswered], k,
+                                     sensitive=question.sensitivity == "sensitive")
+    if total.hidden:
         cells = [Shown(None, BELOW_K)] * len(cells)
-    return Figure(question.name, label, source, kind, tuple(choices), tuple(cells), total, k,
-                  note, multiple)
+    return Figure(question.name, label, source, kind, (*choices, NOT_ANSWERED), tuple(cells),
+                  total, k, note, multiple)
+
+
+def _group_size(conn: sqlite3.Connection, keys_sql: str, args: Sequence[object]) -> int:
+    return conn.execute(f"SELECT count(*) FROM ({keys_sql})", list(args)).fetchone()[0]
 
 
 def round_figures(conn: sqlite3.Connection, item: Round, *, k: int | None = None,
@@ -233,7 +248,9 @@ def round_figures(conn: sqlite3.Connection, item: Round, *, k: int | None = None
         kind = "stated"
     elif source == REPRESENTATIVES:
         keys_sql, kind = _ROUND_KEYS + _CONSENTED, "stated"
-    return [_figure(q, form, _answers(conn, keys_sql, args, q.name), source, kind, k, lang)
+    group = _group_size(conn, keys_sql, args)
+    return [_figure(q, form, _answers(conn, keys_sql, args, q.name), source, kind, k, lang,
+                    group)
             for q in tabulated(form)]
 
 
@@ -254,8 +271,9 @@ def pooled_representatives(conn: sqlite3.Connection, project_id: str, form_id: s
     k = k or thresholds(conn, project_id).k_brand
     form = latest_form(conn, form_id)
     args = [project_id, form_id, period]
+    group = _group_size(conn, _POOLED_KEYS, args)
     return [_figure(q, form, _answers(conn, _POOLED_KEYS, args, q.name), REPRESENTATIVES,
-                    "counts", k, lang) for q in tabulated(form)]
+                    "counts", k, lang, group) for q in tabulated(form)]
 
 
 def record_level(conn: sqlite3.Connection, home: Path, user: access.User,

@@ -11,8 +11,10 @@ Tables:
 * ``factories`` (id, name, country, os_id): factories with at least one released round;
 * ``rounds`` (id, project_id, factory_id, form_id, period, source, respondents, note);
 * ``figures`` (round_id → rounds, question, question_label, answer, answer_label, count,
-  answered, note, kind);
-* ``pooled_figures`` (project_id, form_id, period, question, answer, count, answered,
+  out_of, note, kind): ``out_of`` is the group the count is out of (everyone in the round for
+  counts, with "not answered or not asked" as an answer of its own; those who answered for a
+  stated position);
+* ``pooled_figures`` (project_id, form_id, period, question, answer, count, out_of,
   note): representatives without consent to share, across factories.
 """
 
@@ -44,7 +46,7 @@ def _figure_rows(figure: Figure, key: dict[str, str]) -> list[dict]:
     for (name, label), cell in zip(figure.answers, figure.cells, strict=True):
         rows.append({**key, "question": figure.question, "question_label": figure.label,
                      "answer": name, "answer_label": label, "count": cell.value,
-                     "answered": figure.total.value,
+                     "out_of": figure.total.value,
                      "note": cell.why or figure.note, "kind": figure.kind})
     return rows
 
@@ -120,7 +122,7 @@ def _write(out: Path, thresholds: dict[str, disclosure.Thresholds], hidden: Coun
 
 
 _FIGURE_COLUMNS = {"question": str, "question_label": str, "answer": str, "answer_label": str,
-                   "count": int, "answered": int, "note": str, "kind": str}
+                   "count": int, "out_of": int, "note": str, "kind": str}
 
 
 def _disclosure_rows(thresholds: dict[str, disclosure.Thresholds],

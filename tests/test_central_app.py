@@ -98,7 +98,7 @@ def test_open_rounds_show_nothing_until_a_steward_closes_them(app, brand):
     steward, _ = sign_in(app, "steward")
     token = csrf_token(steward, f"/rounds/{item.id}")
     assert steward.post(f"/rounds/{item.id}/close", data={"csrf_token": token}).status_code == 302
-    assert "Answered" in viewer.get(f"/rounds/{item.id}").text
+    assert "Respondents in the group" in viewer.get(f"/rounds/{item.id}").text
     assert any(e["action"] == "round closed" and e["target"] == item.id
                for e in access.audit_log(brand.home))
 
