@@ -365,3 +365,18 @@ def _figure_from(rows: list[tuple]) -> Figure:
                   for row in rows)
     return Figure(question, label, source, kind, tuple((row[9], row[10]) for row in rows),
                   cells, Shown(answered, total_why), k, first[14], bool(first[15]))
+
+
+def released_round(conn: sqlite3.Connection, item: Round) -> tuple[list[Figure], list[Figure]]:
+    """A closed round's frozen figures, and its period's pooled representatives (if any)."""
+    if not item.closed:
+        raise NotReleased(f"round {item.id} is open: close it to release its figures")
+    own, pooled = [], []
+    for entry in released(conn, factory_id=item.factory_id) + released(conn, factory_id=""):
+        if (entry.project_id, entry.form_id, entry.period) != \
+                (item.project_id, item.form_id, item.period):
+            continue
+        (own if entry.factory_id else pooled).append(entry.figure)
+    order = {name: index for index, name in enumerate(latest_form(conn, item.form_id).questions)}
+    return (sorted(own, key=lambda f: order.get(f.question, len(order))),
+            sorted(pooled, key=lambda f: order.get(f.question, len(order))))

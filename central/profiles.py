@@ -47,6 +47,13 @@ def construct_questions() -> list[str]:
     return sorted({q for c in constructs().values() for q in c.questions.values() if q})
 
 
+@cache
+def summary_questions() -> list[str]:
+    """The questions the supplier list needs: status constructs and what the rules read."""
+    wanted = set(STATUS_CONSTRUCTS) | {c.construct for rule in rules() for c in rule.clauses}
+    return sorted({q for c in wanted for q in constructs()[c].questions.values() if q})
+
+
 @dataclass(frozen=True)
 class Status:
     """What one source reports about one construct, in words, and whether it says yes."""
@@ -161,14 +168,14 @@ class RoundSizes:
     k: dict[str, int]
 
 
-def _round_sizes(conn: sqlite3.Connection) -> RoundSizes:
+def _round_sizes(conn: sqlite3.Connection, factory_id: str | None = None) -> RoundSizes:
     """Per factory: released periods, and respondents per source in its latest period."""
     periods: dict[str, set[str]] = defaultdict(set)
     latest: dict[tuple[str, str], tuple[str, int, int]] = {}
     names: dict[str, tuple[str, str, str | None]] = {}
     os_ids = dict(conn.execute("SELECT id, os_id FROM factories").fetchall())
     ks: dict[str, int] = {}
-    for item in rounds.list_rounds(conn):
+    for item in rounds.list_rounds(conn, factory_id=factory_id):
         if not item.closed:
             continue
         k = ks.setdefault(item.project_id, disclosure.thresholds(conn, item.project_id).k_brand)
@@ -186,10 +193,12 @@ def _round_sizes(conn: sqlite3.Connection) -> RoundSizes:
                       respondents, names, k_of)
 
 
-def supplier_list(conn: sqlite3.Connection) -> list[SupplierSummary]:
-    """Every supplier with at least one released round, by country then name."""
-    sizes = _round_sizes(conn)
-    evidence = _evidence_by_factory(conn, questions=construct_questions())
+def supplier_list(conn: sqlite3.Connection, factory_id: str | None = None
+                  ) -> list[SupplierSummary]:
+    """Every supplier with at least one released round (or just ``factory_id``), by
+    country then name."""
+    sizes = _round_sizes(conn, factory_id)
+    evidence = _evidence_by_factory(conn, factory_id, questions=summary_questions())
     summaries = []
     for factory_id, periods in sizes.periods.items():
         found = evidence.get(factory_id, Evidence())
@@ -232,7 +241,7 @@ def _share_yes(figure: Figure | None) -> float | None:
 
 def supplier_profile(conn: sqlite3.Connection, home: Path, factory_id: str) -> Profile:
     """One supplier's picture; LookupError when it has no released round."""
-    summary = next((s for s in supplier_list(conn) if s.factory_id == factory_id), None)
+    summary = next(iter(supplier_list(conn, factory_id)), None)
     if summary is None:
         raise LookupError(f"no released figures for supplier {factory_id!r}")
     evidence = _evidence_by_factory(conn, factory_id).get(factory_id, Evidence())

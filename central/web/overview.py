@@ -61,11 +61,7 @@ def round_page(round_id: str):
         if not item.closed:
             return render_template("central/round_open.html", item=item, form=ButtonForm())
         k = disclosure.thresholds(conn, item.project_id).k_brand
-        figures = disclosure.round_figures(conn, item, k=k)
-        pooled = []
-        if disclosure.source_of(item.form_id) == disclosure.REPRESENTATIVES:
-            pooled = disclosure.pooled_representatives(conn, item.project_id, item.form_id,
-                                                       item.period, k=k)
+        figures, pooled = disclosure.released_round(conn, item)
     return render_template("central/round.html", item=item, figures=figures, pooled=pooled,
                            k=k, size=disclosure.respondents(item.respondents, k))
 
