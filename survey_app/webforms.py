@@ -19,6 +19,7 @@ from wtforms import (
     DateField,
     Field,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -127,6 +128,9 @@ def _field(definition: FormDefinition, question: Question, lang: str, values: di
             for choice in _choices(definition, question, values, page)
         ]
         field_class = RadioField if kind == "select_one" else MultiCheckboxField
+        if kind == "select_one" and "minimal" in question.appearance.split():
+            return SelectField(label, choices=[_option("", ""), *choices],
+                               validate_choice=False, description=hint, render_kw=attrs)
         return field_class(
             label, choices=choices, validate_choice=False, description=hint, render_kw=attrs
         )
@@ -136,6 +140,8 @@ def _field(definition: FormDefinition, question: Question, lang: str, values: di
         return BooleanField(label, description=hint, render_kw=attrs)
     if kind in ("integer", "decimal"):
         attrs["inputmode"] = "numeric" if kind == "integer" else "decimal"
+    if kind == "text" and "numbers" in question.appearance.split():
+        attrs["inputmode"] = "numeric"
     widgets = {"time": TimeInput(), "datetime": DateTimeLocalInput()}
     if kind == "text" and "multiline" in question.appearance:
         return TextAreaField(label, description=hint, render_kw=attrs)

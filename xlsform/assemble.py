@@ -103,6 +103,9 @@ REFUSED_TYPES = {
     "include": "include",
 }
 GROUP_TYPES = ("group", "repeat", "loop")
+# Appearances that change how a question is answered (see README, "Questionnaires").
+APPEARANCES = frozenset({"minimal", "horizontal", "horizontal-compact", "likert", "quick",
+                         "numbers", "multiline", "field-list"})
 # Names a generated page-form class cannot have as attributes (``__init__``, ``__iter__``):
 # other names starting with "__" (KoboToolbox's ``__version__``) load.
 PYTHON_NAMES = frozenset(
@@ -281,7 +284,7 @@ class _Assembler:
                 name=self._key(group),
                 label=self.ctx.texts(group.get("label")),
                 relevant=self._expression(group, "relevant"),
-                appearance=str(group.get("control", {}).get("appearance", "")),
+                appearance=self._appearance(group),
             )
         self.pages.append(page)
         return page
@@ -353,7 +356,6 @@ class _Assembler:
             self._claim_name(element)
         else:
             self.ctx.names.add(self._key(element))
-        control = element.get("control", {})
         return Question(
             name=self._key(element),
             type=TYPES[type_name],
@@ -362,7 +364,7 @@ class _Assembler:
             hint=self.ctx.texts(element.get("hint")),
             choice_list=element.get("list_name") or element.get("itemset") or None,
             other_of=generated_for,
-            appearance=str(control.get("appearance", "")),
+            appearance=self._appearance(element),
             default=self._default(element),
             row=_row(element) or (self.questions[generated_for].row if generated_for else None),
         )
@@ -380,6 +382,18 @@ class _Assembler:
             return None
         self.questions[key].or_other = True
         return key
+
+    def _appearance(self, element: dict[str, Any]) -> str:
+        """The appearances this app acts on, space-separated; the others are listed as a
+        warning (the question works, it just looks plain)."""
+        words = str(element.get("control", {}).get("appearance", "")).split()
+        unknown = [word for word in words if word not in APPEARANCES]
+        if unknown:
+            self.ctx.warnings.append(
+                f"survey sheet, row {_row(element)}: appearance "
+                f"{', '.join(repr(w) for w in unknown)} is not supported and is ignored"
+            )
+        return " ".join(word for word in words if word in APPEARANCES)
 
     def _default(self, element: dict[str, Any]) -> str:
         if element.get("_dynamic_default"):

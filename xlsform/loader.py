@@ -96,6 +96,10 @@ def _load_bytes(data: bytes, filename: str, drop_unsupported: bool
     form = assemble(survey_json)
     form.warnings[:0] = warnings
     form.dropped = [str(item) for item in dropped]
+    if not form.pages:
+        left_out = f" once {', '.join(form.dropped)} are left out" if dropped else ""
+        row = dropped[0].row if dropped else 1
+        raise FormError(f"this form has nothing to ask{left_out}", "survey", row, "type")
     return form, xform
 
 
