@@ -16,8 +16,16 @@
     durability promise costs from what a submission's own work costs.
 (c) slow3g: Chromium with DevTools' "Slow 3G" (400 kbit/s, 2 s per request): time from
     navigation to a usable language picker, and from the tap to the first question page.
+(d) open: an open-loop room of workers. 300 phones hold a connection; 200 of them answer the
+    built-in worker form page by page (picker, start, every page, the final submit), with
+    think time between pages, realistic free text (digits, names, Khmer and Bengali) and
+    gzip, again and again for the run's length. A request's latency counts from the moment
+    the worker meant to send it. The bare endpoint gets the same 200 workers and think
+    time in the same run. Goals: p99 <= 100 ms, 0 errors, no request above 5 ms of server
+    CPU (each request's own thread CPU, measured in the server; the worst is reported),
+    >= 50 complete questionnaires per second.
 
-    python bench/bench_phone.py [--part bytes|load|slow3g|all] [--quick]
+    python bench/bench_phone.py [--part bytes|load|slow3g|open|all] [--quick]
 """
 
 from __future__ import annotations
@@ -109,10 +117,12 @@ def serve(kind: str, target: str, port: int) -> None:
     """Run in a child process: one WSGI app on waitress, as `amplify serve` runs it."""
     from survey_app.server import serve_wsgi
 
-    if kind == "amplify":
+    if kind in ("amplify", "amplify-timed"):
         from survey_app import create_app
 
         app = create_app(Path(target))  # locked: workers never need the passphrase
+        if kind == "amplify-timed":
+            app.wsgi_app = ThreadCpu(app.wsgi_app)
     elif kind == "durable":
         app = durable_app(Path(target))
     else:
@@ -180,6 +190,32 @@ def durable_app(path: Path):
         return "<!doctype html><p>Thank you.</p>"
 
     return app
+
+
+class ThreadCpu:
+    """WSGI middleware (bench only): each request's CPU time on its own thread, the worst
+    kept with its kind of path; ``GET /__bench_cpu`` answers them as JSON."""
+
+    def __init__(self, app) -> None:
+        self.app, self.lock = app, threading.Lock()
+        self.samples: list[tuple[float, str]] = []
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/__bench_cpu":
+            with self.lock:
+                found = sorted(self.samples)
+            body = json.dumps({"count": len(found), "worst": found[-5:],
+                               "p99_ms": found[int(len(found) * 0.99) - 1][0] if found else 0})
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body.encode()]
+        began = time.thread_time()
+        chunks = list(self.app(environ, start_response))
+        spent = (time.thread_time() - began) * 1000
+        kind = path.rsplit("/", 1)[-1] if path.count("/") > 2 else "picker"
+        with self.lock:
+            self.samples.append((spent, kind))
+        return chunks
 
 
 class Server:
@@ -486,6 +522,180 @@ def slow_visit(browser, url: str, form_id: str) -> dict:
             "tap_to_first_page_s": first_page}
 
 
+# --------------------------------------------------------------------------- (d) open loop
+
+
+FREE_TEXT = ["since 2019 we meet 3 times a year", "8000 taka a month, 2400 for rent",
+             "Supervisor Rahima Begum shouts at the line", "ការប្រជុំ ២ ដង ក្នុងមួយឆ្នាំ",
+             "মাসে ৮০০০ টাকা, ২০১৯ থেকে", "call me 01711 483927 after work", "fine",
+             "the committee (12 members) met in March 2024", "EMP-20431 was sent home"]
+
+
+def answer_fields(html: str, turn: int) -> list[tuple[str, str]]:
+    """The first choice everywhere, and free text from FREE_TEXT in every text box."""
+    fields = first_choices(html)
+    names = re.findall(r'<input id="i-[^"]+" name="([^"]+)" type="text"', html)
+    names += re.findall(r'<textarea id="i-[^"]+" name="([^"]+)"', html)
+    return fields + [(name, FREE_TEXT[(turn + i) % len(FREE_TEXT)])
+                     for i, name in enumerate(names)]
+
+
+class Room:
+    """What the workers of one run saw: latencies, errors, completed questionnaires."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.completed = 0
+
+    def record(self, latency: float, ok: bool, done: bool = False) -> None:
+        with self.lock:
+            self.latencies.append(latency)
+            self.errors += not ok
+            self.completed += done
+
+
+def open_worker(port: int, token: str, until: float, think: float, room: Room,
+                seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    due = time.perf_counter() + rng.uniform(0, think * 4)  # arrivals spread over the start
+    turn = 0
+
+    def send(path: str, fields: list[tuple[str, str]] | None) -> tuple[int, str]:
+        nonlocal conn, due
+        time.sleep(max(0.0, due - time.perf_counter()))
+        try:
+            if fields is None:
+                conn.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                response = conn.getresponse()
+                status, raw = response.status, response.read()
+            else:
+                status, raw = post(conn, path, fields, gzip_ok=True)
+            text = gzip.decompress(raw).decode() if raw[:2] == b"\x1f\x8b" else raw.decode()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            status, text = 0, ""
+        done_at = time.perf_counter()
+        room.record(done_at - due, status in (200, 422), "data-receipt" in text)
+        due = done_at + rng.uniform(think / 2, think * 1.5)
+        return status, text
+
+    while time.perf_counter() < until:
+        status, picker = send(f"/f/{token}", None)
+        if status != 200:
+            continue
+        status, html = send(f"/f/{token}/start",
+                            hidden_fields(picker, "s") + [("lang", "en")])
+        for _ in range(40):
+            if status not in (200, 422) or 'id="f"' not in html:
+                break
+            turn += 1
+            status, html = send(f"/f/{token}/page", answer_fields(html, turn))
+    conn.close()
+
+
+def bare_worker(port: int, until: float, think: float, room: Room, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    due = time.perf_counter() + rng.uniform(0, think * 4)
+    while time.perf_counter() < until:
+        time.sleep(max(0.0, due - time.perf_counter()))
+        try:
+            status, body = post(conn, "/submit", answers(), gzip_ok=True)
+            ok = status == 200
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            ok = False
+        done_at = time.perf_counter()
+        room.record(done_at - due, ok, ok)
+        due = done_at + rng.uniform(think / 2, think * 1.5)
+    conn.close()
+
+
+def idle_phones(port: int, token: str, count: int, stop: threading.Event) -> None:
+    """Phones that opened the picker and keep their connection, answering nothing."""
+    conns = []
+    for _ in range(count):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", f"/f/{token}", headers={"Accept-Encoding": "gzip"})
+        conn.getresponse().read()
+        conns.append(conn)
+    stop.wait()
+    for conn in conns:
+        conn.close()
+
+
+def summary(room: Room, seconds: float) -> dict:
+    found = sorted(room.latencies)
+    return {"requests": len(found), "errors": room.errors,
+            "p50_ms": statistics.median(found) * 1000 if found else 0.0,
+            "p99_ms": found[int(len(found) * 0.99) - 1] * 1000 if found else 0.0,
+            "completed_per_s": room.completed / seconds}
+
+
+def one_side(server: Server, token: str | None, seconds: float, think: float, idle: int,
+             active: int) -> dict:
+    """One run: ``active`` workers (the worker form, or the bare endpoint when ``token`` is
+    None) and ``idle`` phones holding a connection."""
+    room, stop = Room(), threading.Event()
+    holder = threading.Thread(target=idle_phones, args=(server.port, token, idle, stop))
+    if token and idle:
+        holder.start()
+    until = time.perf_counter() + seconds
+
+    def work(i: int) -> None:
+        if token:
+            open_worker(server.port, token, until, think, room, i)
+        else:
+            bare_worker(server.port, until, think, room, i)
+
+    run_clients(active, work)
+    stop.set()
+    if holder.is_alive():
+        holder.join()
+    return summary(room, seconds)
+
+
+def open_loop(root: Path, tokens: dict[str, str], seconds: float, think: float,
+              phones: int = 300, active: int = 200) -> dict:
+    amplify = Server("amplify-timed", root / "home")
+    bare = Server("bare", root / "bare.db")
+    token = tokens["amplify_worker"]
+    try:
+        walk_pages(amplify.port, token, "en")  # warm: templates, the sealing batch
+        results = {"bare": one_side(bare, None, seconds, think, 0, active),
+                   "amplify": one_side(amplify, token, seconds, think, phones - active, active)}
+        _s, cpu, _h = get(amplify.port, "/__bench_cpu")
+        results["server_cpu"] = json.loads(cpu)
+    finally:
+        amplify.stop()
+        bare.stop()
+    return results
+
+
+def open_verdicts(results: dict) -> list[str]:
+    ours, cpu = results["amplify"], results["server_cpu"]
+    worst_ms, worst_kind = cpu["worst"][-1] if cpu["worst"] else (0.0, "")
+    goals = [("p99 per request, ms", ours["p99_ms"], "<=", 100.0),
+             ("errors", float(ours["errors"]), "<=", 0.0),
+             (f"worst server CPU of one request, ms ({worst_kind})", worst_ms, "<=", 5.0),
+             ("complete questionnaires per second", ours["completed_per_s"], ">=", 50.0)]
+    lines = [f"server CPU per request p99: {cpu['p99_ms']:.2f} ms over {cpu['count']}; "
+             f"worst five: {[(round(ms, 2), kind) for ms, kind in cpu['worst']]}"]
+    for name, value, sense, goal in goals:
+        met = value >= goal if sense == ">=" else value <= goal
+        lines.append(f"{name}: {value:.2f} (goal {sense} {goal}) {'met' if met else 'MISSED'}")
+    return lines
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -502,7 +712,10 @@ def table(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("bytes", "load", "slow3g", "all"), default="all")
+    parser.add_argument("--part", choices=("bytes", "load", "slow3g", "open", "all"),
+                        default="all")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="(d) mean think time between a worker's pages, seconds")
     parser.add_argument("--quick", action="store_true", help="fewer submissions per client")
     parser.add_argument("--serve", nargs=3, metavar=("KIND", "TARGET", "PORT"),
                         help=argparse.SUPPRESS)
@@ -533,6 +746,15 @@ def main() -> None:
         if args.part in ("slow3g", "all"):
             print("\n(c) Slow 3G (goal: usable <= 3 s)")
             print(table(slow3g(root, tokens)))
+        if args.part in ("open", "all"):
+            seconds = 20.0 if args.quick else 60.0
+            print(f"\n(d) open loop: 300 phones, 200 answering the worker form, think "
+                  f"{args.think} s, {seconds:.0f} s per side")
+            results = open_loop(root, tokens, seconds, args.think)
+            print(table([{"side": side, **results[side]} for side in ("bare", "amplify")]))
+            print(f"p99 Amplify / bare: "
+                  f"{results['amplify']['p99_ms'] / max(results['bare']['p99_ms'], 1e-9):.2f}")
+            print("\n".join(open_verdicts(results)))
 
 
 if __name__ == "__main__":
