@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -108,6 +109,14 @@ def test_forms_add_refuses_then_drops_and_lists_what_it_left_out(tmp_path: Path,
     assert "gps version 3: added" in added.stdout
     listed = amplify("forms", "list", home=home)
     assert "left out: where (row 3, geopoint)" in listed.stdout
+    out = tmp_path / "gps.xml"
+    exported = amplify("forms", "export", "gps", "--xform", "--out", str(out), home=home)
+    assert exported.returncode == 0, exported.stderr
+    xform = ElementTree.parse(out).getroot()
+    binds = {b.get("nodeset") for b in xform.iter("{http://www.w3.org/2002/xforms}bind")}
+    assert "/data/q" in binds and not {"/data/where", "/data/g/n"} & binds
+    missing = amplify("forms", "export", "nothere", "--xform", home=home)
+    assert missing.returncode != 0 and "no form 'nothere'" in missing.stderr
 
 
 def test_the_interpreters_form_list_says_what_was_left_out(app, client, folder: Path):

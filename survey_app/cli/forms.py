@@ -9,7 +9,7 @@ import click
 
 from xlsform import check as form_check
 from xlsform.errors import FormError
-from xlsform.loader import load_xlsform
+from xlsform.loader import load_xlsform, xform_from_bytes
 
 from ..store import formstore
 from .common import home_option, open_station
@@ -129,6 +129,45 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
                    f"{counts[form_check.REFUSED]} refused")
     if counts[form_check.REFUSED]:
         raise SystemExit(1)
+
+
+@forms.command("export")
+@click.argument("form_id")
+@click.option("--xform", "as_xform", is_flag=True, required=True,
+              help="Write the XForm XML (the only format so far).")
+@click.option("--version", default=None, help="A stored version (default: the newest).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@home_option
+def export(form_id: str, as_xform: bool, version: str | None, out: Path | None,
+           home: Path | None) -> None:
+    """Write the XForm of a stored questionnaire, to take it back to ODK or KoboToolbox.
+
+    pyxform converts the XLSForm file the version was added from; a version added
+    with --drop-unsupported is written without the questions it left out.
+
+    Example:
+
+        amplify forms export amplify_worker --xform --out worker.xml
+        amplify forms export partner_survey --xform --version 3
+    """
+    station = open_station(home)
+    try:
+        try:
+            source, name, definition = formstore.get_source(station.store, form_id, version)
+        except formstore.FormNotFound as exc:
+            raise click.ClickException(f"{exc}; `amplify forms list` shows them") from None
+    finally:
+        station.close()
+    try:
+        xform = xform_from_bytes(source, name, drop_unsupported=bool(definition.dropped))
+    except FormError as exc:
+        raise click.ClickException(f"{name}: {exc}") from None
+    if out is None:
+        click.echo(xform)
+    else:
+        out.write_text(xform, encoding="utf-8")
+        click.echo(f"{form_id} version {definition.version}: XForm written to {out}")
 
 
 def _echo_notes(path: Path, dropped: list[str], warnings: list[str]) -> None:

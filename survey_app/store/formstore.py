@@ -90,6 +90,19 @@ def latest_forms(store: Store) -> list[StoredForm]:
 
 
 def get_form(store: Store, form_id: str, version: str | None = None) -> FormDefinition:
+    return FormDefinition.from_json(json.loads(_row(store, form_id, version)["definition"]))
+
+
+def get_source(store: Store, form_id: str, version: str | None = None
+               ) -> tuple[bytes, str, FormDefinition]:
+    """The XLSForm file a version was added from: (bytes, file name, its definition)."""
+    row = _row(store, form_id, version)
+    definition = FormDefinition.from_json(json.loads(row["definition"]))
+    return row["source"], row["source_name"], definition
+
+
+def _row(store: Store, form_id: str, version: str | None) -> dict:
+    """The stored row of a version (the newest when ``version`` is None)."""
     db = store.read()
     if version is None:
         row = next(db["forms"].rows_where("form_id = ?", [form_id], order_by="rowid desc",
@@ -99,4 +112,4 @@ def get_form(store: Store, form_id: str, version: str | None = None) -> FormDefi
                    None)
     if row is None:
         raise FormNotFound(f"no form {form_id!r}" + (f" version {version!r}" if version else ""))
-    return FormDefinition.from_json(json.loads(row["definition"]))
+    return row
