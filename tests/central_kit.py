@@ -13,7 +13,10 @@ Users, one per role, share :data:`USER_PASSWORD`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import atexit
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from central import access
@@ -68,7 +71,27 @@ MANAGEMENT_ANSWERS = {"safe_place": "yes", "consent": "yes", "respondent_role": 
                       "union_present": "yes", "rep_selection": "secret_ballot"}
 
 
+_TEMPLATE: BrandWorld | None = None
+
+
 def build(root: Path) -> BrandWorld:
+    """The world in ``root``: built once per test process, then copied (a few MB)."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        template = Path(tempfile.mkdtemp(prefix="amplify-brand-template-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        _TEMPLATE = _build(template)
+    source = _TEMPLATE.world.root
+    shutil.copytree(source, root, dirs_exist_ok=True)
+    world = replace(_TEMPLATE.world, root=root,
+                    central_home=root / _TEMPLATE.world.central_home.relative_to(source),
+                    project_file=root / _TEMPLATE.world.project_file.relative_to(source),
+                    stations=[root / s.relative_to(source) for s in _TEMPLATE.world.stations])
+    return BrandWorld(world, root / _TEMPLATE.station.relative_to(source),
+                      root / _TEMPLATE.bundle.relative_to(source))
+
+
+def _build(root: Path) -> BrandWorld:
     world = make_world(root, forms=("worker", "representative", "management"))
     home = add_station(world, "station1")
     station = open_station(home)
