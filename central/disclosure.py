@@ -336,10 +336,17 @@ class Released:
     figure: Figure
 
 
+_LATEST = """(factory_id, form_id, period) IN (SELECT factory_id, form_id, period FROM (
+SELECT factory_id, form_id, period, row_number() OVER (PARTITION BY factory_id, form_id
+ORDER BY substr(period, 1, 4) DESC, period DESC) AS n FROM rounds WHERE status = 'closed')
+WHERE n = 1)"""
+
+
 def released(conn: sqlite3.Connection, *, factory_id: str | None = None,
-             questions: Sequence[str] | None = None) -> list[Released]:
-    """Released figures, optionally of one factory and some questions, in a stable order."""
-    clauses, args = [], []
+             questions: Sequence[str] | None = None, latest: bool = False) -> list[Released]:
+    """Released figures, optionally of one factory and some questions, in a stable order;
+    ``latest``: only each factory's latest released period of each form (year first)."""
+    clauses, args = [_LATEST] if latest else [], []
     if factory_id is not None:
         clauses.append("factory_id = ?")
         args.append(factory_id)

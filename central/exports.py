@@ -248,8 +248,9 @@ def sharing_table(conn: sqlite3.Connection) -> Table:
     left, rows, ks = _Left(), [], {}
     shared = 0
     for factory_id, items in sorted(_latest_closed(conn).items()):
-        k = ks.setdefault(items[0].project_id,
-                          disclosure.thresholds(conn, items[0].project_id).k_sharing)
+        if items[0].project_id not in ks:
+            ks[items[0].project_id] = disclosure.thresholds(conn, items[0].project_id).k_sharing
+        k = ks[items[0].project_id]
         workers = next(i.respondents for i in items if disclosure.source_of(i.form_id) == WORKERS)
         if not os_ids.get(factory_id):
             left.no_os_id += 1

@@ -132,9 +132,11 @@ def _period_key(period: str) -> tuple[str, str]:
 
 
 def _evidence_by_factory(conn: sqlite3.Connection, factory_id: str | None = None,
-                         questions: list[str] | None = None) -> dict[str, Evidence]:
+                         questions: list[str] | None = None,
+                         latest: bool = False) -> dict[str, Evidence]:
     by_factory: dict[str, Evidence] = defaultdict(Evidence)
-    for entry in disclosure.released(conn, factory_id=factory_id, questions=questions):
+    for entry in disclosure.released(conn, factory_id=factory_id, questions=questions,
+                                     latest=latest):
         if entry.factory_id:
             by_factory[entry.factory_id].add(entry.form_id, entry.period, entry.figure)
     return by_factory
@@ -178,7 +180,9 @@ def _round_sizes(conn: sqlite3.Connection, factory_id: str | None = None) -> Rou
     for item in rounds.list_rounds(conn, factory_id=factory_id):
         if not item.closed:
             continue
-        k = ks.setdefault(item.project_id, disclosure.thresholds(conn, item.project_id).k_brand)
+        if item.project_id not in ks:  # one query per project, not per round
+            ks[item.project_id] = disclosure.thresholds(conn, item.project_id).k_brand
+        k = ks[item.project_id]
         periods[item.factory_id].add(item.period)
         names[item.factory_id] = (item.factory_name, item.country, os_ids.get(item.factory_id))
         key = (item.factory_id, disclosure.source_of(item.form_id))
@@ -198,7 +202,7 @@ def supplier_list(conn: sqlite3.Connection, factory_id: str | None = None
     """Every supplier with at least one released round (or just ``factory_id``), by
     country then name."""
     sizes = _round_sizes(conn, factory_id)
-    evidence = _evidence_by_factory(conn, factory_id, questions=summary_questions())
+    evidence = _evidence_by_factory(conn, factory_id, summary_questions(), latest=True)
     summaries = []
     for factory_id, periods in sizes.periods.items():
         found = evidence.get(factory_id, Evidence())
