@@ -213,6 +213,31 @@ def purge_finished_sessions(store: Store, now: float | None = None) -> int:
     return store.write(job)
 
 
+_IDLE = "FROM collect_responses WHERE status = 'started' AND idle_until <= ?"
+
+
+def purge_idle_responses(store: Store, now: float | None = None) -> int:
+    """Erase unfinished responses untouched past their deadline (setting
+    ``unfinished_idle_minutes``); they stop counting as started. Returns how many.
+
+    Only reads when there is nothing to erase, so it can run every minute.
+    """
+    now = now or time.time()
+    if not store.read().execute(f"SELECT 1 {_IDLE} LIMIT 1", [now]).fetchone():
+        return 0
+
+    def job(db: sqlite_utils.Database) -> int:
+        counts = db.execute(f"SELECT session_id, count(*) {_IDLE} GROUP BY session_id",
+                            [now]).fetchall()
+        db.execute(f"DELETE {_IDLE}", [now])
+        for session_id, erased in counts:
+            db.execute("UPDATE collect_sessions SET started = max(started - ?, 0) "
+                       "WHERE id = ?", [erased, session_id])
+        return sum(erased for _id, erased in counts)
+
+    return store.write(job)
+
+
 def watch_finished_sessions(station: Station, every_seconds: float = 60) -> None:
     """Erase what expired sessions leave behind, now and every minute while serving.
 
@@ -220,8 +245,11 @@ def watch_finished_sessions(station: Station, every_seconds: float = 60) -> None
     expires would otherwise keep them (unreadable drafts, submit receipts) until closed.
     """
     purge_finished_sessions(station.store)
+    purge_idle_responses(station.store)
     station.every(every_seconds, lambda: purge_finished_sessions(station.store),
                   "amplify-session-purge")
+    station.every(every_seconds, lambda: purge_idle_responses(station.store),
+                  "amplify-idle-purge")
     station.every(every_seconds, lambda: station.unlocked and held.release(station),
                   "amplify-held-release")
 

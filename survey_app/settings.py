@@ -35,8 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_request_kb", 256, "Largest request body accepted, in KiB (HTTP 413 above)."),
     Setting("session_hours", 12, "Default lifetime of a collection session, in hours."),
     Setting("max_responses", 200, "Default cap on completed responses per collection session."),
-    Setting("rate_limit_per_minute", 120, "Requests per minute one session token may make "
-            "from one phone before HTTP 429."),
+    Setting("rate_limit_per_minute", 120, "Requests per minute one phone's tab may make before "
+            "HTTP 429 (the tab is a random token its first page gets, never an address)."),
+    Setting("unfinished_idle_minutes", 45, "Unfinished phone responses untouched for this many "
+            "minutes are erased and stop counting as started; a tab holds at most 3 at once."),
     Setting("unlock_idle_minutes", 30, "Lock the interpreter screens after this many idle "
             "minutes (0 = never). Open collection sessions keep accepting answers."),
     Setting("kdf_log2_n", 17, "scrypt cost for new passphrases: N = 2^value (128 MiB at 17). "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,10 +62,22 @@ def _check_open(session: CollectionSession | None, new_start: bool = False
     return session
 
 
-def _limit(session: CollectionSession, who: str, factor: int = 1) -> None:
-    per_minute = get_station().settings["rate_limit_per_minute"] * factor
+def _limit(session: CollectionSession, who: str) -> None:
+    """At most ``rate_limit_per_minute`` requests of one tab (``who``: a hash of its tab
+    token, or of its resume token for a response from before tabs); no limit is shared
+    by the phones of a session, so one phone cannot make the others wait."""
+    per_minute = get_station().settings["rate_limit_per_minute"]
     if not limiter.allow(limiter_key(session.id, who), per_minute):
         raise Refused(429)
+
+
+def _idle_until() -> float:
+    return responses.idle_deadline(get_station().settings["unfinished_idle_minutes"])
+
+
+def _start_csrf(session: CollectionSession, tab: str) -> str:
+    """The start form's CSRF token, bound to the tab token the first page minted."""
+    return csrf_token(session.id, "start:" + responses.hash_tab(tab))
 
 
 def _tab(session: CollectionSession) -> tuple[str, str]:
@@ -75,10 +88,11 @@ def _tab(session: CollectionSession) -> tuple[str, str]:
     return resume, resume_hash
 
 
-def _check_tab(session: CollectionSession, resume_hash: str) -> None:
+def _check_tab(session: CollectionSession, resume_hash: str,
+               response: Response | None = None) -> None:
     if not csrf_ok(request.form.get("csrf"), session.id, resume_hash):
         raise Refused(400)
-    _limit(session, resume_hash)
+    _limit(session, response.tab_hash if response and response.tab_hash else resume_hash)
 
 
 def _find(session: CollectionSession, resume: str) -> Response:
@@ -172,9 +186,9 @@ def _done(session: CollectionSession, lang: str, record_id: str):
 
 @bp.get("/<token>")
 def entry(token: str):
-    """The language picker (the phone's first load)."""
+    """The language picker (the phone's first load); it mints the tab's token."""
     session = _open_session(token, new_start=True)
-    _limit(session, "entry", factor=5)
+    tab = secrets.token_urlsafe(16)
     form = _form(session)
     first = picker.preferred(session)
     languages = sorted(_languages(session, form), key=lambda info: info["code"] != first)
@@ -185,16 +199,18 @@ def entry(token: str):
         if all(text != h["text"] for h in headings):
             headings.append({"text": text, "lang": info["html_lang"], "dir": info["direction"]})
     return _render("collect/start.html", session, first, token=token, languages=languages,
-                   headings=headings, csrf=csrf_token(session.id, "start"),
+                   headings=headings, tab=tab, csrf=_start_csrf(session, tab),
                    page_config={"start": True}, pick=True)
 
 
 @bp.post("/<token>/start")
 def start(token: str):
     session = _open_session(token, new_start=True)
-    if not csrf_ok(request.form.get("csrf"), session.id, "start"):
+    tab = request.form.get("t", "")
+    if not csrf_ok(request.form.get("csrf"), session.id,
+                   "start:" + responses.hash_tab(tab)):
         raise Refused(400)
-    _limit(session, "start", factor=5)
+    _limit(session, responses.hash_tab(tab))
     form = _form(session)
     lang = request.form.get("lang", "")
     if lang not in session.languages:
@@ -206,9 +222,14 @@ def start(token: str):
         first = questionnaire.first_page(form, {})
         draft = Draft(page=first, language=lang, instance=instance)
         try:
-            resume, response = responses.start(get_station().store, session, draft)
+            resume, response = responses.start(get_station().store, session, draft, tab,
+                                               _idle_until())
         except responses.TooManyStarted:
+            raise Refused(429) from None
+        except responses.SessionFull:
             raise Refused(410) from None
+        except responses.InstanceTaken:
+            raise Refused(409) from None
         return _render_page(Submission(session, token, resume, response, form, draft), first)
 
 
@@ -242,7 +263,7 @@ def page(token: str):
         found, response = responses.find_with_session(get_station().store, token,
                                                       resume_token)
         session = _check_open(found)
-        _check_tab(session, resume_hash)
+        _check_tab(session, resume_hash, response)
         if response is None:
             raise Refused(410)
         form = _form(session)
@@ -264,16 +285,16 @@ def _answer_page(sub: Submission):
                      if v not in ("", [], None)}
     if request.form.get("go") == "back":
         draft.page = questionnaire.page_before(form, draft.answers, sub.page.name)
-        responses.save_draft(store, sub.response, draft)
+        responses.save_draft(store, sub.response, draft, _idle_until())
         return _render_page(sub, draft.page)
     errors = logic.page_errors(form, sub.page, draft.answers, draft.language)
     following = questionnaire.page_after(form, draft.answers, sub.page.name)
     draft.page = sub.page.name if errors or following is None else following
     if errors:
-        responses.save_draft(store, sub.response, draft)
+        responses.save_draft(store, sub.response, draft, _idle_until())
         return _render_page(sub, sub.page.name, errors, 422)
     if following is not None:
-        responses.save_draft(store, sub.response, draft)
+        responses.save_draft(store, sub.response, draft, _idle_until())
         return _render_page(sub, following)
     return _submit(sub)
 
@@ -282,22 +303,26 @@ def _submit(sub: Submission):
     """Check every shown page, seal the record, remember how to answer a retry."""
     station, draft, response = get_station(), sub.draft, sub.response
     assert response is not None and sub.page is not None
+    instance = request.form.get("instance", "") or draft.instance
+    if instance != draft.instance:
+        # An instance id belongs to the response that started with it: a copied one
+        # posted from another tab is refused, and the response keeps its own.
+        raise Refused(409)
     blocked = questionnaire.blocked(sub.form, draft.answers, draft.language, checked=sub.page)
     if blocked is not None:
         draft.page = blocked.page
-        responses.save_draft(station.store, response, draft)
+        responses.save_draft(station.store, response, draft, _idle_until())
         return _render_page(sub, blocked.page, blocked.errors, 422)
-    instance = request.form.get("instance", "")
-    if not responses.valid_instance_id(instance):
-        instance = draft.instance
-    record_id = responses.record_id_for(sub.session.id, instance)
+    record_id = responses.record_id_for(response, instance)
     digest = responses.answers_digest(response, instance,
                                       {"page": sub.page.name, **sub.posted})
     try:
         # The sealed record and the response's new state: one durable commit.
         finalise_record(station, _record_meta(sub, record_id), sub.form, draft.answers, {},
-                        then=lambda db: responses.submitted_in(db, response, record_id,
-                                                               digest))
+                        then=lambda db: responses.submitted_within_cap(db, response,
+                                                                       record_id, digest))
+    except responses.SessionFull:
+        raise Refused(410) from None  # the draft stays until the session ends
     except NotADraft:
         # Already sealed: by another response under the same instance id (refused), or by
         # an earlier attempt of this one whose state was never recorded.
@@ -325,7 +350,7 @@ def _retry(session: CollectionSession, response: Response, form: FormDefinition)
     instance = request.form.get("instance", "")
     posted = posted_answers(form, page_, request.form)
     digest = responses.answers_digest(response, instance, {"page": page_.name, **posted})
-    same_record = responses.record_id_for(session.id, instance) == response.record_id
+    same_record = responses.record_id_for(response, instance) == response.record_id
     if same_record and response.digest and hmac.compare_digest(digest, response.digest):
         lang = request.form.get("lang") or session.languages[0]
         return _done(session, lang if lang in session.languages else session.languages[0],

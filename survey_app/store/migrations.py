@@ -90,11 +90,21 @@ def _007_draft_places(db: sqlite_utils.Database) -> None:
     db["draft_places"].create({"record_id": str, "payload": bytes}, pk="record_id")
 
 
+def _008_response_tabs(db: sqlite_utils.Database) -> None:
+    """Unfinished phone responses: which tab started them (a hash of its random token,
+    for the per-tab budget) and the minute after which, untouched, they are erased.
+    Both are cleared when the response is submitted; no other time is kept."""
+    db["collect_responses"].add_column("tab_hash", str)
+    db["collect_responses"].add_column("idle_until", float)
+    db["collect_responses"].create_index(["session_id", "tab_hash"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_001_core, _002_collect_sessions,
                                                               _003_sync_exports, _004_scrub_names,
                                                               _005_held_records,
                                                               _006_response_start_hash,
-                                                              _007_draft_places]
+                                                              _007_draft_places,
+                                                              _008_response_tabs]
 
 
 def migrate(db: sqlite_utils.Database) -> int:
