@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -235,8 +235,9 @@ def _group_size(conn: sqlite3.Connection, keys_sql: str, args: Sequence[object])
 
 
 def round_figures(conn: sqlite3.Connection, item: Round, *, k: int | None = None,
-                  lang: str = "en") -> list[Figure]:
-    """Every tabulated question of a closed round, by the rules of its source."""
+                  lang: str = "en", questions: Collection[str] | None = None) -> list[Figure]:
+    """Every tabulated question of a closed round (or those named in ``questions``), by
+    the rules of its source."""
     if not item.closed:
         raise NotReleased(f"round {item.id} is open: close it to release its figures")
     k = k or thresholds(conn, item.project_id).k_brand
@@ -251,7 +252,7 @@ def round_figures(conn: sqlite3.Connection, item: Round, *, k: int | None = None
     group = _group_size(conn, keys_sql, args)
     return [_figure(q, form, _answers(conn, keys_sql, args, q.name), source, kind, k, lang,
                     group)
-            for q in tabulated(form)]
+            for q in tabulated(form) if questions is None or q.name in questions]
 
 
 _POOLED_KEYS = """

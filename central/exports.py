@@ -220,8 +220,8 @@ def _sharing_rows(conn: sqlite3.Connection, item: rounds.Round, os_id: str, k: i
     wanted = {question: construct for construct, question in
               redflags.construct_questions(item.form_id).items()}
     rows = []
-    for figure in disclosure.round_figures(conn, item, k=k):
-        if figure.question not in wanted or figure.total.value == 0:
+    for figure in disclosure.round_figures(conn, item, k=k, questions=wanted):
+        if figure.total.value == 0:
             continue
         rows += _figure_share_rows(figure, (os_id, item.country, item.period, workers,
                                             wanted[figure.question], source), k, left)
