@@ -12,7 +12,7 @@ from sync import projectfile
 from sync.projectfile import FormFile, ProjectFile
 from sync.stationid import StationIdentity
 from xlsform.errors import FormError
-from xlsform.loader import load_xlsform_bytes
+from xlsform.loader import attachment_names, load_xlsform_bytes
 from xlsform.model import FormDefinition
 
 from . import dataset, keys
@@ -69,18 +69,22 @@ class CreatedProject:
 
 
 def load_form_files(paths: list[Path]) -> list[tuple[FormFile, FormDefinition]]:
-    """Load each XLSForm (FormError names sheet and row); refuse duplicates."""
+    """Load each XLSForm (FormError names sheet and row); refuse duplicates. A CSV file
+    a form among ``paths`` reads (choices from a file, pulldata()) travels with it."""
     loaded: list[tuple[FormFile, FormDefinition]] = []
-    for path in paths:
+    named = set().union(*(attachment_names(path) for path in paths))
+    files = {path.name: path.read_bytes() for path in paths if path.name in named}
+    for path in (path for path in paths if path.name not in named):
         source = path.read_bytes()
         try:
-            definition = load_xlsform_bytes(source, path.name)
+            definition = load_xlsform_bytes(source, path.name, attachments=files)
         except FormError as exc:
             raise ValueError(f"{path}: {exc}") from None
         if any(f.form_id == definition.form_id for f, _ in loaded):
             raise ValueError(f"{path}: form {definition.form_id!r} is listed twice")
-        loaded.append((FormFile(definition.form_id, definition.version, path.name, source),
-                       definition))
+        used = {name: files[name] for name in definition.attachments}
+        loaded.append((FormFile(definition.form_id, definition.version, path.name, source,
+                                used), definition))
     return loaded
 
 

@@ -15,7 +15,7 @@ import base64
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -75,6 +75,9 @@ class FormFile:
     version: str
     file_name: str
     source: bytes
+    # The CSV files the form reads (choices from a file, search(), pulldata()), by name;
+    # the brand's signature over the document covers them.
+    attachments: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ class ProjectFile:
         return bool(self.document.get("free_text_export", False))
 
     def forms(self) -> list[FormFile]:
-        return [FormFile(f["form_id"], f["version"], f["file_name"], unb64(f["xlsform"]))
+        return [FormFile(f["form_id"], f["version"], f["file_name"], unb64(f["xlsform"]),
+                         {name: unb64(data) for name, data in f.get("attachments", {}).items()})
                 for f in self.document["forms"]]
 
     def station_document(self) -> dict[str, Any]:
@@ -129,7 +133,9 @@ def build(*, project_id: str, name: str, created_day: str, encryption_public: by
         "brand_encryption_public": b64(encryption_public),
         "brand_signing_public": b64(signing_key.public_key().public_bytes_raw()),
         "forms": [{"form_id": f.form_id, "version": f.version, "file_name": f.file_name,
-                   "sha256": hashlib.sha256(f.source).hexdigest(), "xlsform": b64(f.source)}
+                   "sha256": hashlib.sha256(f.source).hexdigest(), "xlsform": b64(f.source),
+                   **({"attachments": {name: b64(data) for name, data in f.attachments.items()}}
+                      if f.attachments else {})}
                   for f in forms],
         "thresholds": dict(thresholds or DEFAULT_THRESHOLDS),
         "free_text_export": free_text_export,

@@ -20,6 +20,7 @@ from survey_app.store import records
 from tests.conftest import SHARED_XLSFORMS
 from tests.test_cli import amplify
 from xlsform import FormError, load_xlsform
+from xlsform.check import beside
 
 CANARY = "zqxcanary"
 SAMPLE_VALUES = {"number": "3", "date": "2020-01-31", "time": "10:30",
@@ -201,7 +202,8 @@ def corpus_forms() -> list[Path]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl: "Unknown extension ..."
-                form_id = load_xlsform(path, drop_unsupported=True).form_id
+                form_id = load_xlsform(path, drop_unsupported=True,
+                                       attachments=beside(path)).form_id
         except FormError:
             continue  # refusals are test_xlsform_corpus's business
         chosen.setdefault(form_id, path)
@@ -218,11 +220,12 @@ def test_scripted_client_walks_every_corpus_form_from_a_cli_session(app, live_se
     forms = corpus_forms()
     assert len(forms) >= 10, f"expected the corpus at {SHARED_XLSFORMS}"
     home = app.extensions["amplify"].home
-    added = amplify("forms", "add", "--drop-unsupported", *map(str, forms), home=home)
+    files = [str(path.parent / name) for path in forms for name in beside(path)]
+    added = amplify("forms", "add", "--drop-unsupported", *map(str, forms), *files, home=home)
     assert added.returncode == 0, added.stderr
     failures = []
     for path in forms:
-        form_id = load_xlsform(path, drop_unsupported=True).form_id
+        form_id = load_xlsform(path, drop_unsupported=True, attachments=beside(path)).form_id
         made = amplify("session", "new", "--form", form_id, "--supplier", "Factory A",
                        "--base-url", live_server.url, "--json", home=home)
         assert made.returncode == 0, made.stderr

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import expressions
+from . import attachments, expressions
 from .dropping import ROW_KEY
 from .errors import FormError
 from .languages import DEFAULT, language_code
@@ -44,6 +44,7 @@ TYPES = {
     "calculate": "calculate",
     "hidden": "hidden",
     "select one": "select_one",
+    "select one external": "select_one",
     "select all that apply": "select_multiple",
 }
 # Kept to the day: a calculate of today() (the day the answers are saved).
@@ -94,7 +95,6 @@ REFUSED_TYPES = {
         ["image", "photo", "picture", "audio", "video", "file", "background-audio"], "media"
     ),
     "barcode": "barcode",
-    "select one external": "external",
     "xml-external": "external",
     "csv-external": "external",
     "range": "range",
@@ -103,6 +103,9 @@ REFUSED_TYPES = {
     "include": "include",
 }
 GROUP_TYPES = ("group", "repeat", "loop")
+EXTERNAL = "external:"  # choice lists from the external_choices sheet
+TABLES_KEY = "_amplify_tables"  # the loader's CSV attachments: file name -> rows
+SEARCH_RE = re.compile(r"search\(\s*['\"‘’]([^'\"‘’]+)['\"‘’]([^)]*)\)")
 # Appearances that change how a question is answered (see README, "Questionnaires").
 APPEARANCES = frozenset({"minimal", "horizontal", "horizontal-compact", "likert", "quick",
                          "numbers", "multiline", "field-list"})
@@ -345,8 +348,13 @@ class _Assembler:
             message = f"question type '{type_name}' is not supported"
             raise FormError(message, "survey", _row(element), "type")
         itemset = str(element.get("itemset", ""))
-        if re.search(r"\.(csv|xml|geojson)$", itemset, re.IGNORECASE):
-            raise _refusal(element, "external", f"{type_name} from file")
+        choice_list = element.get("list_name") or itemset or None
+        if type_name == "select one external":
+            choice_list = EXTERNAL + itemset
+        choice_list = self._search_list(element, choice_list)
+        if choice_list and choice_list not in self.choice_lists and type_name.startswith(
+                "select"):
+            raise _refusal(element, "external", f"{type_name} from {itemset}")
         if element.get("trigger"):
             raise FormError(
                 "the trigger column is not supported", "survey", _row(element), "trigger"
@@ -362,7 +370,7 @@ class _Assembler:
             page=page.name,
             label=self.ctx.texts(element.get("label"), register=generated_for is None),
             hint=self.ctx.texts(element.get("hint")),
-            choice_list=element.get("list_name") or element.get("itemset") or None,
+            choice_list=choice_list,
             other_of=generated_for,
             appearance=self._appearance(element),
             default=self._default(element),
@@ -383,10 +391,35 @@ class _Assembler:
         self.questions[key].or_other = True
         return key
 
+    def _search_list(self, element: dict[str, Any], list_name: str | None) -> str | None:
+        """For appearance search('file'): the choices are the file's rows, named by the
+        column the list's first choice names, labelled by the column its label names."""
+        appearance = str(element.get("control", {}).get("appearance", ""))
+        match = SEARCH_RE.search(appearance)
+        if not match or not list_name:
+            return list_name
+        file_name = match.group(1) + ".csv"
+        template = (self.survey.get("choices") or {}).get(list_name) or [{}]
+        name_column = str(template[0].get("name", "name"))
+        label = template[0].get("label", "label")
+        label_column = str(next(iter(label.values())) if isinstance(label, dict) else label)
+        table = (self.survey.get(TABLES_KEY) or {}).get(file_name, [])
+        key = f"search:{file_name}:{list_name}"
+        try:
+            rows = attachments.choice_rows(file_name, table, name_column, label_column)
+        except FormError as err:
+            raise err.located("survey", _row(element), "appearance") from None
+        self.choice_lists[key] = self._choice_lists({key: rows})[key]
+        if match.group(2).strip():
+            self.ctx.warnings.append(f"survey sheet, row {_row(element)}: the filter in "
+                                     f"{match.group(0)} is ignored: every row is offered")
+        return key
+
     def _appearance(self, element: dict[str, Any]) -> str:
         """The appearances this app acts on, space-separated; the others are listed as a
         warning (the question works, it just looks plain)."""
-        words = str(element.get("control", {}).get("appearance", "")).split()
+        appearance = SEARCH_RE.sub("", str(element.get("control", {}).get("appearance", "")))
+        words = appearance.split()
         unknown = [word for word in words if word not in APPEARANCES]
         if unknown:
             self.ctx.warnings.append(
@@ -442,6 +475,9 @@ class _Assembler:
         labels of the question it names (in the form's default language)."""
         if not isinstance(node, list) or not node or node[0] == "lit":
             return node
+        if node[:2] == ["fn", "pulldata"] and len(node) == 6:
+            return ["fn", "pulldata", ["lit", self._pulldata_table(node, column)],
+                    self._form_facts(node[5], element, column)]
         if node[:2] == ["fn", "version"]:
             return ["lit", str(self.survey.get("version") or "1")]
         if node[:2] == ["fn", "jr:choice-name"] and node[3][0] == "lit":
@@ -449,6 +485,18 @@ class _Assembler:
             return ["fn", "jr:choice-name", self._form_facts(node[2], element, column),
                     ["lit", labels]]
         return [node[0], *(self._form_facts(child, element, column) for child in node[1:])]
+
+    def _pulldata_table(self, node: list, column: str) -> dict[str, str]:
+        """pulldata('file', 'value column', 'key column', key): key -> value of the file."""
+        if any(arg[0] != "lit" for arg in node[2:5]):
+            raise FormError("pulldata() needs the file and both columns written out in "
+                            "quotes", column=column)
+        file_name, value_column, key_column = (str(arg[1]) for arg in node[2:5])
+        table = (self.survey.get(TABLES_KEY) or {}).get(f"{file_name}.csv", [])
+        try:
+            return attachments.lookup(table, f"{file_name}.csv", value_column, key_column)
+        except FormError as err:
+            raise err.located(column=column) from None
 
     def _choice_labels(self, target: str, element: dict[str, Any], column: str
                        ) -> dict[str, str]:

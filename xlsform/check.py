@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FormError
-from .loader import SUFFIXES, load_xlsform
+from .loader import SUFFIXES, attachment_names, load_xlsform
 
 READY = "ready"
 READY_AFTER_DROPPING = "ready after dropping"
@@ -49,24 +49,34 @@ class CheckResult:
 
 
 def form_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The files given, and the XLSForms under every folder given, in name order."""
+    """The files given, and the XLSForms under every folder given, in name order; a CSV
+    file another form beside it reads (its attachment) is not a form."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$")
-                and p.name.lower() not in {"readme.md", "sources.md"}
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found = sorted(
+            p for p in path.rglob("*")
+            if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("~$")
+            and p.name.lower() not in {"readme.md", "sources.md"}
+        )
+        read_by_others = {(p.parent, name) for p in found for name in attachment_names(p)}
+        yield from (p for p in found if (p.parent, p.name) not in read_by_others)
+
+
+def beside(path: Path) -> dict[str, bytes]:
+    """The attachments the form at ``path`` reads that lie in its folder."""
+    return {name: (path.parent / name).read_bytes() for name in attachment_names(path)
+            if (path.parent / name).is_file()}
 
 
 def check_file(path: Path) -> CheckResult:
-    """Load ``path`` leaving out what a phone must not collect; never raises."""
+    """Load ``path`` (with the attachments beside it) leaving out what a phone must not
+    collect; never raises."""
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # openpyxl's notes about Excel extensions
-            form = load_xlsform(path, drop_unsupported=True)
+            form = load_xlsform(path, drop_unsupported=True, attachments=beside(path))
     except FormError as err:
         return CheckResult(str(path), REFUSED, error=str(err), sheet=err.sheet, row=err.row,
                            column=err.column)

@@ -28,7 +28,7 @@ DEVICE = "device metadata (the phone's number, device id, user name, e-mail, aud
     "identifies the phone and so the worker; this app never collects it"
 KINDS = {
     **dict.fromkeys(["geopoint", "gps", "location", "geotrace", "geoshape", "start-geopoint",
-                     "background-geopoint", "start geopoint"], LOCATION),
+                     "background-geopoint", "start geopoint", "osm"], LOCATION),
     **dict.fromkeys(["image", "photo", "picture", "audio", "video", "file",
                      "background-audio", "background-video"], MEDIA),
     "barcode": BARCODE,

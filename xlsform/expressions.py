@@ -71,9 +71,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
 FUNCTIONS.update({name: (fewest, most) for name, (fewest, most, _) in MORE_FUNCTIONS.items()})
 # jr:choice-name(value, '${question}'): the assembler puts the question's labels in the
 # second argument; version(): the assembler puts the form's version in its place.
-FUNCTIONS.update({"jr:choice-name": (2, 2), "version": (0, 0)})
+FUNCTIONS.update({"jr:choice-name": (2, 2), "version": (0, 0), "pulldata": (2, 4)})
 REFUSED_FUNCTIONS = {
-    "pulldata": "pulldata() reads a CSV file attached to the form, which this app cannot use",
     "instance": "instance() lookups in external or secondary data are not supported",
     "position": "position() counts the entries of a repeat; repeats are not supported yet",
     "indexed-repeat": "indexed-repeat() reads a repeat; repeats are not supported yet",
@@ -441,6 +440,10 @@ _SIMPLE: dict[str, Callable[..., Any]] = {
         else to_string(value)
     ),
     "version": lambda: "",  # the assembler puts the form's version in its place
+    # pulldata(table, key): the assembler puts the attached file's key -> value table first
+    "pulldata": lambda table, *rest: (
+        table.get(to_string(rest[-1]), "") if isinstance(table, dict) and rest else ""
+    ),
     **{name: function for name, (_, _, function) in MORE_FUNCTIONS.items()},
 }
 

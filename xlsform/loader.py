@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,8 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
-from . import dropping
-from .assemble import REFUSED_TYPES, ROW_KEY, _normal_type, _refusal, assemble
+from . import attachments, dropping
+from .assemble import EXTERNAL, REFUSED_TYPES, ROW_KEY, TABLES_KEY, _normal_type, _refusal, assemble
 from .errors import FormError
 from .model import FormDefinition
 
@@ -47,40 +48,58 @@ COLUMN_HINTS = (
 )
 
 
-def load_xlsform(path: Path, drop_unsupported: bool = False) -> FormDefinition:
+Files = Mapping[str, bytes]
+
+
+def load_xlsform(path: Path, drop_unsupported: bool = False,
+                 attachments: Files | None = None) -> FormDefinition:
     """Load the XLSForm at ``path``; raises FormError for anything unusable.
 
     ``drop_unsupported``: leave out what a phone must not collect (see dropping.py) instead
     of refusing the form; the form's ``dropped`` lists what was left out.
+    ``attachments``: the CSV files the form reads, by file name (see attachments.py).
     """
-    return _load(Path(path), drop_unsupported)[0]
+    return _load(Path(path), drop_unsupported, attachments)[0]
 
 
-def load_xlsform_bytes(data: bytes, filename: str, drop_unsupported: bool = False
-                       ) -> FormDefinition:
+def load_xlsform_bytes(data: bytes, filename: str, drop_unsupported: bool = False,
+                       attachments: Files | None = None) -> FormDefinition:
     """Load an XLSForm from its bytes; ``filename`` gives the type and the fallback form_id."""
-    return _load_bytes(data, filename, drop_unsupported)[0]
+    return _load_bytes(data, filename, drop_unsupported, attachments)[0]
 
 
-def to_xform(path: Path, drop_unsupported: bool = False) -> str:
+def to_xform(path: Path, drop_unsupported: bool = False,
+             attachments: Files | None = None) -> str:
     """The XForm XML pyxform writes for a form that loads."""
-    return _load(Path(path), drop_unsupported)[1]
+    return _load(Path(path), drop_unsupported, attachments)[1]
 
 
-def xform_from_bytes(data: bytes, filename: str, drop_unsupported: bool = False) -> str:
+def xform_from_bytes(data: bytes, filename: str, drop_unsupported: bool = False,
+                     attachments: Files | None = None) -> str:
     """The XForm XML of a form given as bytes (a stored version, say)."""
-    return _load_bytes(data, filename, drop_unsupported)[1]
+    return _load_bytes(data, filename, drop_unsupported, attachments)[1]
 
 
-def _load(path: Path, drop_unsupported: bool) -> tuple[FormDefinition, str]:
+def attachment_names(path: Path) -> set[str]:
+    """The files the XLSForm at ``path`` reads (empty when it is no readable form)."""
+    try:
+        workbook = _read_workbook(Path(path).read_bytes(), Path(path).suffix.lower())
+    except (FormError, OSError):
+        return set()
+    _mark_rows(workbook)
+    return {ref.file_name for ref in attachments.references(workbook.survey or [])}
+
+
+def _load(path: Path, drop_unsupported: bool, files: Files | None
+          ) -> tuple[FormDefinition, str]:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise FormError(f"cannot read the file {path.name}: {err.strerror}") from None
-    return _load_bytes(data, path.name, drop_unsupported)
+    return _load_bytes(data, path.name, drop_unsupported, files)
 
 
-def _load_bytes(data: bytes, filename: str, drop_unsupported: bool
+def _load_bytes(data: bytes, filename: str, drop_unsupported: bool, files: Files | None
                 ) -> tuple[FormDefinition, str]:
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
@@ -91,16 +110,38 @@ def _load_bytes(data: bytes, filename: str, drop_unsupported: bool
     rows = workbook.survey or []
     dropped = dropping.drop_unsupported(rows) if drop_unsupported else []
     _refuse_unsupported_rows(rows)
+    refs = attachments.references(rows)
+    tables = attachments.read_tables(refs, files or {}, filename)
+    external = _external_choices(workbook)
+    for ref in refs:
+        if ref.column == "type":
+            external[ref.file_name] = attachments.choice_rows(ref.file_name, tables[ref.file_name])
     warnings: list[str] = []
     survey_json, xform = _convert(workbook, warnings)
+    survey_json.setdefault("choices", {}).update(external)
+    survey_json[TABLES_KEY] = tables
     form = assemble(survey_json)
     form.warnings[:0] = warnings
     form.dropped = [str(item) for item in dropped]
+    form.attachments = {name: (files or {})[name].decode("utf-8-sig") for name in tables}
     if not form.pages:
         left_out = f" once {', '.join(form.dropped)} are left out" if dropped else ""
         row = dropped[0].row if dropped else 1
         raise FormError(f"this form has nothing to ask{left_out}", "survey", row, "type")
     return form, xform
+
+
+def _external_choices(workbook: DefinitionData) -> dict[str, list[dict[str, Any]]]:
+    """The external_choices sheet as choice lists named "external:<list name>"."""
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for row in workbook.external_choices or []:
+        cells = {str(k).strip().lower(): str(v).strip() for k, v in row.items()
+                 if v is not None and str(v).strip()}
+        list_name = cells.pop("list_name", "") or cells.pop("list name", "")
+        if list_name and cells.get("name"):
+            cells.setdefault("label", cells["name"])
+            lists.setdefault(f"{EXTERNAL}{list_name}", []).append(cells)
+    return lists
 
 
 def _read_workbook(data: bytes, suffix: str) -> DefinitionData:
@@ -173,18 +214,8 @@ def _refuse_unsupported_rows(rows: list[dict[str, Any]]) -> None:
         if words[0] in ("begin", "end") and len(words) > 1 and words[1] in ("repeat", "loop"):
             if words[0] == "begin":
                 raise _refusal(element, "repeat", type_name)
-        elif " ".join(words[:3]) in ("select one external",) or "from file" in type_name:
-            raise _refusal(element, "external", type_name)
-        elif words[0] in REFUSED_TYPES:
+        elif words[0] in REFUSED_TYPES and " ".join(words[:3]) != "select one external":
             raise _refusal(element, REFUSED_TYPES[words[0]], words[0])
-        for column in ("calculation", "calculate", "default", "relevant", "constraint"):
-            if "pulldata(" in _cell(row, column):
-                raise FormError(
-                    "pulldata() reads a CSV file attached to the form, which this app cannot use",
-                    "survey",
-                    row_number,
-                    column,
-                )
 
 
 def _mark_rows(workbook: DefinitionData) -> None:

@@ -163,6 +163,8 @@ class FormDefinition:
     warnings: list[str] = field(default_factory=list)
     # Rows left out with --drop-unsupported, e.g. "where (row 5, geopoint)".
     dropped: list[str] = field(default_factory=list)
+    # The CSV files the form reads (choices from a file, search(), pulldata()): name -> text.
+    attachments: dict[str, str] = field(default_factory=dict)
 
     def sensitivity_of(self, name: str) -> str:
         """The declared sensitivity of a question ("" when none or unknown name)."""

@@ -9,7 +9,7 @@ import click
 
 from xlsform import check as form_check
 from xlsform.errors import FormError
-from xlsform.loader import load_xlsform, xform_from_bytes
+from xlsform.loader import attachment_names, load_xlsform, xform_from_bytes
 
 from ..store import formstore
 from .common import home_option, open_station
@@ -35,7 +35,8 @@ def forms() -> None:
                    "what depends only on them) instead of refusing the form.")
 @home_option
 def add(files: tuple[Path, ...], drop_unsupported: bool, home: Path | None) -> None:
-    """Add XLSForm FILES (.xlsx, .xls, .csv, .md) to the station.
+    """Add XLSForm FILES (.xlsx, .xls, .csv, .md) to the station, with the CSV
+    files they read (select_one_from_file, search(), pulldata()).
 
     Every file is checked first; if any is broken, nothing is stored and the
     message names the file, sheet and row. A form keeps its form_id and version
@@ -48,14 +49,17 @@ def add(files: tuple[Path, ...], drop_unsupported: bool, home: Path | None) -> N
 
         amplify forms add partner_questions.xlsx
         amplify forms add --drop-unsupported kobo_export.xlsx
+        amplify forms add market_survey.xlsx towns.csv fruits.csv
     """
     loaded = []
-    for path in files:
+    form_paths, attachments = split_attachments(files)
+    for path in form_paths:
         if path.suffix.lower() not in SUFFIXES:
             raise click.ClickException(
                 f"{path}: not an XLSForm file (use .xlsx, .xls, .csv or .md)")
         try:
-            loaded.append((path, load_xlsform(path, drop_unsupported=drop_unsupported)))
+            loaded.append((path, load_xlsform(path, drop_unsupported=drop_unsupported,
+                                              attachments=attachments)))
         except FormError as exc:
             raise click.ClickException(f"{path}: {exc}") from None
     for path, definition in loaded:
@@ -69,7 +73,9 @@ def add(files: tuple[Path, ...], drop_unsupported: bool, home: Path | None) -> N
             raise click.ClickException(f"{exc}; nothing was stored") from None
         for (_, definition), new in zip(loaded, added, strict=True):
             state = "added" if new else "already present"
-            click.echo(f"{definition.form_id} version {definition.version}: {state}")
+            reads = f" (reads {', '.join(definition.attachments)})" if definition.attachments \
+                else ""
+            click.echo(f"{definition.form_id} version {definition.version}: {state}{reads}")
     finally:
         station.close()
 
@@ -160,7 +166,8 @@ def export(form_id: str, as_xform: bool, version: str | None, out: Path | None,
     finally:
         station.close()
     try:
-        xform = xform_from_bytes(source, name, drop_unsupported=bool(definition.dropped))
+        xform = xform_from_bytes(source, name, drop_unsupported=bool(definition.dropped),
+                                 attachments=_encoded(definition.attachments))
     except FormError as exc:
         raise click.ClickException(f"{name}: {exc}") from None
     if out is None:
@@ -168,6 +175,18 @@ def export(form_id: str, as_xform: bool, version: str | None, out: Path | None,
     else:
         out.write_text(xform, encoding="utf-8")
         click.echo(f"{form_id} version {definition.version}: XForm written to {out}")
+
+
+def _encoded(texts: dict[str, str]) -> dict[str, bytes]:
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
+def split_attachments(files: tuple[Path, ...]) -> tuple[list[Path], dict[str, bytes]]:
+    """(the forms, the files they read by name): a file a form among ``files`` names
+    (choices from a file, search(), pulldata()) is that form's attachment."""
+    named = set().union(*(attachment_names(path) for path in files))
+    forms = [path for path in files if path.name not in named]
+    return forms, {path.name: path.read_bytes() for path in files if path.name in named}
 
 
 def _echo_notes(path: Path, dropped: list[str], warnings: list[str]) -> None:

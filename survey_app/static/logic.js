@@ -179,7 +179,12 @@
     "now": today, "date": toDate, "date-time": toDateTime, "decimal-date-time": num,
     "format-date": format, "format-date-time": format,
     "once": function (a) { return a; }, "random": Math.random, "uuid": uuid,
-    "property": function () { return ""; }, "version": function () { return ""; }
+    "property": function () { return ""; }, "version": function () { return ""; },
+    "pulldata": function (table) {
+      var k = arguments.length > 1 ? str(arguments[arguments.length - 1]) : null;
+      return table && typeof table === "object" && k !== null &&
+        Object.prototype.hasOwnProperty.call(table, k) ? table[k] : "";
+    }
   };
   var ORDER = {
     "<": function (a, b) { return a < b; }, "<=": function (a, b) { return a <= b; },

@@ -52,6 +52,9 @@ def add_forms(store: Store, items: list[tuple[FormDefinition, bytes, str]]) -> l
 def _add(db: sqlite_utils.Database, definition: FormDefinition, source: bytes,
          source_name: str) -> bool:
     digest = hashlib.sha256(source).hexdigest()
+    if definition.attachments:  # a changed CSV file is a changed version too
+        digest = hashlib.sha256(
+            source + json.dumps(definition.attachments, sort_keys=True).encode()).hexdigest()
     key = (definition.form_id, definition.version)
     existing = next(db["forms"].rows_where("form_id = ? and version = ?", list(key)), None)
     if existing is not None:
