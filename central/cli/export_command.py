@@ -39,7 +39,7 @@ def _tables(home: Path, supplier: str | None, share: bool) -> list[exports.Table
               help="Export this supplier's profile instead of the supplier list.")
 @click.option("--share", is_flag=True, help="Write the sharing file for a partner brand: "
               "keyed by Open Supply Hub ID, counted at the project's k_sharing.")
-@click.option("--by", default="steward", show_default=True,
+@click.option("--by", metavar="NAME", default="steward", show_default=True,
               help="Who exports, for the audit log (a brand user's name).")
 def export(home: Path, fmt: str, out: Path, supplier: str | None, share: bool,
            by: str) -> None:
@@ -56,7 +56,7 @@ def export(home: Path, fmt: str, out: Path, supplier: str | None, share: bool,
 
         amplify central export --home ~/brand --format xlsx --out suppliers.xlsx
 
-        amplify central export --home ~/brand --format csv --share --out for-partner.csv
+        amplify central export --home ~/brand --format csv --share --out partner.csv
     """
     require_home(home)
     if supplier and share:
