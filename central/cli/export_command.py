@@ -54,8 +54,8 @@ def export(home: Path, fmt: str, out: Path, supplier: str | None, share: bool,
 
     Example:
 
+    \b
         amplify central export --home ~/brand --format xlsx --out suppliers.xlsx
-
         amplify central export --home ~/brand --format csv --share --out partner.csv
     """
     require_home(home)
