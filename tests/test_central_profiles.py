@@ -17,7 +17,7 @@ NUMBER = re.compile(r'class="num fig[^"]*">\s*(\d+)\s*<')
 
 def _ballot_workers() -> list[dict]:
     """13 workers: 8 say representatives were appointed, 5 say secret ballot (both >= k)."""
-    return [{"safe_place": "yes", "consent": "yes", "union_present": "yes",
+    return [{"safe_place": "yes", "consent": "yes", "union_present": "yes" if i < 8 else "no",
              "committee_present": "yes", "rep_selection": "appointed" if i < 8 else
              "secret_ballot"} for i in range(13)]
 
@@ -41,6 +41,16 @@ def brand(tmp_path_factory):
     amplify("export", "--home", brand.station, "--project", brand.world.project_id, "--round",
             "2026-Q4", "--out", bundle)
     central("merge", "--home", brand.home, bundle)
+    station = open_station(brand.station)
+    try:  # a second round at Ballot Ltd, for the trend
+        for answers in _ballot_workers()[:7] + _ballot_workers()[8:]:  # 7 appointed, 5 ballot
+            finalise(station, "amplify_worker", answers, supplier_id=ballot)
+    finally:
+        station.close()
+    later = brand.world.root / "later.bundle"
+    amplify("export", "--home", brand.station, "--project", brand.world.project_id, "--round",
+            "2027-Q1", "--out", later)
+    central("merge", "--home", brand.home, later)
     with dataset.transaction(brand.home) as conn:
         release.close_rounds(conn, rounds.list_rounds(conn), "steward")
     return brand
@@ -68,7 +78,7 @@ def test_management_ballot_against_workers_appointed_raises_the_rule_with_its_nu
     with dataset.reading(brand.home) as conn:
         profile = profiles.supplier_profile(conn, brand.home, _factory(brand, "Ballot Ltd"))
     (flag,) = [f for f in profile.flags if f.rule_id == "selection_ballot_vs_workers"]
-    assert flag.respondents_text == "13" and flag.route == "C"
+    assert flag.respondents_text == "12" and flag.route == "C"  # the latest round: 7 + 5
     assert "secret ballot" in flag.wording and flag.next_step
 
 
@@ -161,3 +171,12 @@ def test_hostile_supplier_names_are_inert_in_a_real_browser(browser, app, brand)
             page.screenshot(path=str(brand.world.root / f"ballot-{width}.png"), full_page=True)
             assert dialogs == []
             context.close()
+
+
+def test_a_second_released_round_draws_a_trend(app, brand):
+    with dataset.reading(brand.home) as conn:
+        profile = profiles.supplier_profile(conn, brand.home, _factory(brand, "Ballot Ltd"))
+    union = next(view for view in profile.constructs if view.id == "union")
+    assert union.trend["workers"] == [("2026-Q4", 62), ("2027-Q1", 58)]  # 8/13, 7/12
+    page = sign_in(app, "viewer").get(f"/suppliers/{_factory(brand, 'Ballot Ltd')}").text
+    assert "% answering yes" in page and page.count("<svg") >= 2
