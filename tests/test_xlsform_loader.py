@@ -257,7 +257,6 @@ def text(name: str, **extra) -> dict:
         (text("r", relevant="${nothere} = 1"), "relevant", "nothere"),
         (text("k", constraint=". >"), "constraint", "cannot read the expression"),
         (text("q1"), "name", "'q1'"),
-        (text("validate"), "name", "reserved"),
     ],
 )
 def test_refusals_name_sheet_row_and_column(tmp_path, bad_row, column, fragment):
@@ -273,7 +272,7 @@ def test_refusals_name_sheet_row_and_column(tmp_path, bad_row, column, fragment)
 SCOPED = [
     {"type": "begin group", "name": "g1", "label": "G1"},
     {"type": "integer", "name": "q", "label": "q"},
-    text("t", relevant="../q > 1"),
+    text("w", relevant="../q > 1"),
     {"type": "end group"},
     {"type": "begin group", "name": "g2", "label": "G2"},
     {"type": "integer", "name": "q", "label": "q"},
@@ -285,11 +284,11 @@ SCOPED = [
 
 def test_a_name_used_in_two_groups_loads_under_its_path(tmp_path: Path):
     form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", SCOPED))
-    assert [name for name in form.questions] == ["g1/q", "t", "g2/q", "s", "__version__"]
-    assert form.questions["t"].relevant == [">", ["ref", "g1/q"], ["lit", 1]]
+    assert [name for name in form.questions] == ["g1/q", "w", "g2/q", "s", "__version__"]
+    assert form.questions["w"].relevant == [">", ["ref", "g1/q"], ["lit", 1]]
     s_relevant = form.questions["s"].relevant
     assert expressions.references(s_relevant) == {"g1/q", "g2/q"}
-    assert relevant_questions(form, {"g1/q": "2", "g2/q": "2"}) >= {"t", "s"}
+    assert relevant_questions(form, {"g1/q": "2", "g2/q": "2"}) >= {"w", "s"}
     assert "s" not in relevant_questions(form, {"g1/q": "2", "g2/q": "3"})
     assert compute_calculations(form, {})["__version__"] == "vGdm3T"
 
@@ -300,9 +299,9 @@ def test_a_path_that_leads_nowhere_is_refused_at_its_row(tmp_path: Path):
     assert "'../nothere' does not lead to a question" in error.message
 
 
-def test_python_special_names_stay_reserved(tmp_path: Path):
-    error = refusal(tmp_path, [text("__init__")])
-    assert (error.row, error.column) == (2, "name") and "reserved" in error.message
+def test_python_special_names_load_under_their_own_key(tmp_path: Path):
+    form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", [text("__init__"), text("validate")]))
+    assert list(form.questions) == ["__init___", "validate_"]
 
 
 def test_pyxform_errors_keep_their_row(tmp_path: Path):

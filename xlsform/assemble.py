@@ -195,6 +195,8 @@ class _Assembler:
         self.by_path: dict[tuple[str, ...], str] = {}
         self.group_paths: set[tuple[str, ...]] = set()
         self.list_of: dict[str, str] = {}
+        # Names the pages need for themselves (see model.RESERVED_NAMES): name -> key.
+        self.renamed: dict[str, str] = {}
         self._index(survey.get("children", []))
 
     # ---- choices
@@ -221,9 +223,15 @@ class _Assembler:
         counts: Counter[str] = Counter()
         for element, _path in _elements(top, ()):
             counts[str(element.get("name", ""))] += 1
+        taken = set(counts)
         for element, path in _elements(top, ()):
             name = str(element.get("name", ""))
             key = name if counts[name] <= 1 else "/".join(path)
+            if key in RESERVED_NAMES or key in PYTHON_NAMES:
+                while key in taken or key in RESERVED_NAMES or key in PYTHON_NAMES:
+                    key += "_"  # the pages' own names stay theirs: page -> page_
+                taken.add(key)
+                self.renamed[name] = key
             self.path_of[id(element)], self.key_of[id(element)] = path, key
             self.by_path.setdefault(path, key)
             self.list_of[key] = str(element.get("list_name") or element.get("itemset") or "")
@@ -368,14 +376,24 @@ class _Assembler:
             name=self._key(element),
             type=TYPES[type_name],
             page=page.name,
-            label=self.ctx.texts(element.get("label"), register=generated_for is None),
-            hint=self.ctx.texts(element.get("hint")),
+            label=self._renamed_in(
+                self.ctx.texts(element.get("label"), register=generated_for is None)),
+            hint=self._renamed_in(self.ctx.texts(element.get("hint"))),
             choice_list=choice_list,
             other_of=generated_for,
             appearance=self._appearance(element),
             default=self._default(element),
             row=_row(element) or (self.questions[generated_for].row if generated_for else None),
         )
+
+    def _renamed_in(self, texts: dict[str, str]) -> dict[str, str]:
+        """${name} in a label or hint, pointed at a renamed question's key."""
+        if not self.renamed:
+            return texts
+        def swap(match: re.Match) -> str:
+            return "${" + self.renamed.get(match.group(1), match.group(1)) + "}"
+        return {lang: re.sub(r"\$\{\s*([^}\s]+)\s*\}", swap, text)
+                for lang, text in texts.items()}
 
     def _other_of(self, element: dict[str, Any]) -> str | None:
         """The select a pyxform-generated "<name>_other" text question belongs to."""
@@ -475,6 +493,8 @@ class _Assembler:
         labels of the question it names (in the form's default language)."""
         if not isinstance(node, list) or not node or node[0] == "lit":
             return node
+        if node[0] == "ref":
+            return ["ref", self.renamed.get(node[1], node[1])]
         if node[:2] == ["fn", "pulldata"] and len(node) == 6:
             return ["fn", "pulldata", ["lit", self._pulldata_table(node, column)],
                     self._form_facts(node[5], element, column)]
@@ -502,7 +522,8 @@ class _Assembler:
                        ) -> dict[str, str]:
         text = target.strip()
         match = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", text)
-        key = match.group(1) if match else self._resolver(element, column)(text)
+        key = self.renamed.get(match.group(1), match.group(1)) if match \
+            else self._resolver(element, column)(text)
         choices = self.choice_lists.get(self.list_of.get(key, ""))
         if choices is None:
             message = f"jr:choice-name() names '{target}', which is not a select question"

@@ -37,10 +37,12 @@ SENSITIVITY_LEVELS = ("", "identifying", "quasi", "sensitive")
 PAGE_KINDS = ("page", "repeat")  # "repeat" is reserved: the loader refuses repeats today.
 
 # Question names that would clash with attributes of the web form classes built from a page
-# (field names are question names), or with the controls posted beside the answers on an
-# interview or phone page, so the loader refuses them. tests/test_xlsform_reserved.py keeps
-# this list complete.
-PAGE_CONTROLS = frozenset({"action", "csrf", "delete", "go", "instance", "lang", "page", "r"})
+# (field names are question keys), or with the controls posted beside the answers on an
+# interview or phone page: the loader keys such a question "<name>_" (assemble.py), so the
+# name stays the pages'. tests/test_xlsform_reserved.py keeps this list complete.
+PAGE_CONTROLS = frozenset(
+    {"action", "csrf", "delete", "go", "instance", "lang", "page", "r", "t"}
+)
 RESERVED_NAMES = PAGE_CONTROLS | frozenset(
     {
         "Meta",
