@@ -339,12 +339,12 @@ def first_choices(html: str) -> list[tuple[str, str]]:
 def start_responses(port: int, token: str, count: int, clients: int) -> list[list]:
     """Started responses, ready for their final POST (not timed)."""
     results: list[list] = [None] * count  # type: ignore[list-item]
-    _s, picker, _h = get(port, f"/f/{token}")
-    start_fields = hidden_fields(picker.decode(), "s") + [("lang", "en")]
 
     def work(worker: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for i in range(worker, count, clients):
+            _s, picker, _h = get(port, f"/f/{token}")  # a tab per worker, as phones do
+            start_fields = hidden_fields(picker.decode(), "s") + [("lang", "en")]
             status, html = post(conn, f"/f/{token}/start", start_fields)
             assert status == 200, status
             results[i] = hidden_fields(html.decode(), "f") + answers()
