@@ -317,13 +317,20 @@ def _store(conn: sqlite3.Connection, figures: list[Figure], key: tuple[str, str,
                      f"({', '.join('?' * len(_RELEASED_COLUMNS))})", rows)
 
 
-def release(conn: sqlite3.Connection, item: Round) -> None:
-    """Freeze a closed round's figures (and its period's pooled representatives)."""
+def release(conn: sqlite3.Connection, item: Round, *, pooled: bool = True) -> None:
+    """Freeze a closed round's figures (and, unless ``pooled`` is False, its period's
+    pooled representatives: see :func:`release_pooled`)."""
     _store(conn, round_figures(conn, item),
            (item.project_id, item.factory_id, item.form_id, item.period))
-    if source_of(item.form_id) == REPRESENTATIVES:
-        _store(conn, pooled_representatives(conn, item.project_id, item.form_id, item.period),
-               (item.project_id, "", item.form_id, item.period))
+    if pooled and source_of(item.form_id) == REPRESENTATIVES:
+        release_pooled(conn, item.project_id, item.form_id, item.period)
+
+
+def release_pooled(conn: sqlite3.Connection, project_id: str, form_id: str,
+                   period: str) -> None:
+    """Freeze a period's representatives without consent, pooled over its closed rounds."""
+    _store(conn, pooled_representatives(conn, project_id, form_id, period),
+           (project_id, "", form_id, period))
 
 
 @dataclass(frozen=True)
