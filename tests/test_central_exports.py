@@ -37,7 +37,9 @@ from .sync_kit import (
 K, K_SHARING = 5, 10
 HOSTILE_NAME = "=HYPERLINK(\"http://127.0.0.1/x\",\"go\") <script>alert(1)</script> \u202eLtd"
 HOSTILE_NOTES = ("=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(1)",
-                 "<img src=x onerror=alert(1)>", "\u202e=1+1 evil")
+                 "<img src=x onerror=alert(1)>", "\u202e=1+1 evil", "inner\t=1+1 and -2")
+# add_note strips leading white space; these are stored as text a hand edit could leave
+STORED_AS_IS = ("\t=cmd|' /C calc'!A0", "\r+1+1")
 SHARE_ID = "BD2026SHARE01"
 # name, country, Open Supply Hub ID, workers, reps with consent, reps without, management
 SUPPLIERS = {"under": ("Under Ltd", "BD", "BD2026UNDER01", K - 1, 0, 0, False),
@@ -98,8 +100,9 @@ def released(world):
     """The world with every round closed and the hostile notes written."""
     with dataset.transaction(world.central_home) as conn:
         release.close_rounds(conn, rounds.list_rounds(conn), "steward")
-        for text in HOSTILE_NOTES:
-            notes.add_note(conn, factory(world, SHARE_ID), "analyst", text, "C", None)
+        for text in HOSTILE_NOTES + STORED_AS_IS:
+            note = notes.add_note(conn, factory(world, SHARE_ID), "analyst", text, "C", None)
+            conn.execute("UPDATE supplier_notes SET text = ? WHERE id = ?", [text, note])
     return world
 
 
@@ -236,8 +239,10 @@ def test_profile_of_the_hostile_supplier_keeps_its_notes_as_inert_text(released,
         rows = read_back(out)
         assert_inert(rows)
         cells = {cell for row in rows for cell in row if isinstance(cell, str)}
-        for text in HOSTILE_NOTES:
+        for text in HOSTILE_NOTES + STORED_AS_IS:
             expected = "'" + text if text.startswith(TRIGGERS) else text
+            if fmt == "xlsx":  # XML reads a stored CR back as a line feed
+                expected = expected.replace("\r", "\n")
             assert expected in cells, (fmt, text)
         assert "'" + HOSTILE_NAME in cells
 
