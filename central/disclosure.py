@@ -371,15 +371,20 @@ def released(conn: sqlite3.Connection, *, factory_id: str | None = None,
     return [Released(*key[:4], _figure_from(rows)) for key, rows in grouped.items()]
 
 
+@lru_cache(maxsize=4096)
+def _cell(value: int | None, why: str) -> Shown:
+    """One frozen cell; cells are immutable, so equal ones are shared (the supplier list
+    reads about 100,000 of them)."""
+    return Shown(value, "" if value is not None else why or BELOW_K)
+
+
 def _figure_from(rows: list[tuple]) -> Figure:
     first = rows[0]
     source, kind, question, label, answered, k = (first[4], first[5], first[6], first[7],
                                                   first[12], first[16])
-    total_why = "" if answered is not None else first[13] or BELOW_K
-    cells = tuple(Shown(row[11], "" if row[11] is not None else row[13] or BELOW_K)
-                  for row in rows)
+    cells = tuple(_cell(row[11], row[13]) for row in rows)
     return Figure(question, label, source, kind, tuple((row[9], row[10]) for row in rows),
-                  cells, Shown(answered, total_why), k, first[14], bool(first[15]))
+                  cells, _cell(answered, first[13]), k, first[14], bool(first[15]))
 
 
 def released_round(conn: sqlite3.Connection, item: Round) -> tuple[list[Figure], list[Figure]]:
