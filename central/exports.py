@@ -113,7 +113,8 @@ def supplier_list_table(conn: sqlite3.Connection) -> Table:
                 ("Withheld", hidden, f"respondent counts below k shown as 'fewer than {k}'"),
                 ("Union or worker committee", with_either,
                  "suppliers where a source reports one (latest released period)")]
-    return Table("Suppliers", LIST_COLUMNS, [_list_row(s, k) for s in summaries], preamble)
+    rows = [_list_row(s, s.k) for s in summaries]  # each supplier's project's k_brand
+    return Table("Suppliers", LIST_COLUMNS, rows, preamble)
 
 
 # ---- one supplier's profile ------------------------------------------------------------
