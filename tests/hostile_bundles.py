@@ -15,7 +15,7 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -125,9 +125,9 @@ class HostileWriter(BundleWriter):
         self._envelope.close()
 
 
-def write(path: Path, brand: Brand, build, *, header_fields: dict[str, Any] | None = None,
-          header_payload: bytes | None = None, signer: Ed25519PrivateKey | None = None,
-          trailer_body: bytes | None = None) -> Path:
+def write(path: Path, brand: Brand, build: Callable[[HostileWriter], object], *,
+          header_fields: dict[str, Any] | None = None, header_payload: bytes | None = None,
+          signer: Ed25519PrivateKey | None = None, trailer_body: bytes | None = None) -> Path:
     """Write a bundle: ``build(writer)`` adds its frames, then the trailer is signed."""
     with open(path, "wb") as out:
         writer = HostileWriter(out, brand, header_fields or header(brand), header_payload)
@@ -136,7 +136,8 @@ def write(path: Path, brand: Brand, build, *, header_fields: dict[str, Any] | No
     return path
 
 
-def good_records(brand: Brand, count: int = 2, seed: int = 1):
+def good_records(brand: Brand, count: int = 2, seed: int = 1
+                 ) -> Callable[[HostileWriter], None]:
     """A ``build`` that adds ``count`` valid records."""
 
     def build(writer: HostileWriter) -> None:
