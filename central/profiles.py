@@ -153,9 +153,10 @@ def _distribution(figure: Figure | None) -> redflags.Distribution | None:
 def flags_for(evidence: Evidence) -> list[redflags.Flag]:
     """Red flags over each source's latest released period."""
     by_construct: dict[str, dict[str, redflags.Distribution]] = {}
+    latest = {source: evidence.latest_with(source) for source, _ in SOURCES}
     for construct in constructs():
         for source, rules_name in SOURCES:
-            period = evidence.latest_with(source)
+            period = latest[source]
             dist = _distribution(evidence.figure(source, construct, period)) if period else None
             if dist is not None:
                 by_construct.setdefault(construct, {})[rules_name] = dist
