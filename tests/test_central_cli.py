@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -237,3 +238,11 @@ def test_a_bundle_too_big_for_the_free_disk_is_not_merged_nor_called_refused(bra
         names = [r[0] for r in sqlite3.connect(brand.home / "refused.db").execute(
             "SELECT file_name FROM refused_bundles")]
         assert "huge.bundle" not in names
+
+
+def test_a_bundle_whose_name_is_not_utf8_merges_from_the_command_line(brand, tmp_path):
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/caf\xe9.bundle")
+    shutil.copyfile(brand.bundle, odd)
+    result = run_central("merge", "--home", brand.home, odd)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "caf\\xe9.bundle" in result.stdout

@@ -37,7 +37,7 @@ def merge(home: Path, dry_run: bool, bundles: tuple[Path, ...]) -> None:
 
         amplify central merge --home ~/brand /media/usb/*.bundle
     """
-    missing = [str(path) for path in bundles if not path.is_file()]
+    missing = [ledger.file_label(path) for path in bundles if not path.is_file()]
     if missing:  # a typing slip is not a refused bundle: nothing is written to the ledger
         raise click.ClickException(f"no such file: {', '.join(missing)}")
     central_keys = unlock_keys(home)
@@ -46,8 +46,8 @@ def merge(home: Path, dry_run: bool, bundles: tuple[Path, ...]) -> None:
     for path in bundles:
         size = path.stat().st_size
         try:
-            with click.progressbar(length=size, label=path.name, file=click.get_text_stream(
-                    "stderr")) as bar:
+            with click.progressbar(length=size, label=ledger.file_label(path),
+                                   file=click.get_text_stream("stderr")) as bar:
                 result = merge_bundle(home, central_keys, path, dry_run=dry_run,
                                       progress=bar.update)
         except NotEnoughDisk as exc:
