@@ -62,7 +62,7 @@ def test_references():
         ("because it fails", "unexpected word 'because'"),
         ("../age > 3", "paths"),
         ("instance('x')/root/item", "instance()"),
-        ("pulldata('f', 'a', 'b', 'c')", "pulldata()"),
+        ("pulldata('f')", "pulldata() cannot take 1 argument(s)"),
         ("position(..)", "position()"),
         ("sqrtt(4)", "sqrtt() is not supported"),
         ("if(${a}, 1)", "cannot take 2 argument(s)"),
