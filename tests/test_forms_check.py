@@ -10,12 +10,15 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey_app.cli import main
 from survey_app.store import formstore
 from tests.test_cli import amplify
 from tests.xlsform_factory import write_xlsform
 from xlsform import load_xlsform
+from xlsform.dropping import ROW_KEY, drop_unsupported, row_type, unsupported_kind
 
 GOOD = [{"type": "text", "name": "q", "label": "Q"}]
 WITH_GPS = [
@@ -127,3 +130,44 @@ def test_the_interpreters_form_list_says_what_was_left_out(app, client, folder: 
     assert page.status_code == 200
     text = html.unescape(page.get_data(as_text=True))
     assert "the phone must not collect them): where (row 3, geopoint), shown (row 4" in text
+
+
+KINDS = ["text", "integer", "geopoint", "image", "deviceid", "note"]
+
+
+@st.composite
+def survey_rows(draw) -> list[dict]:
+    """Rows of random types, each maybe referring to earlier ones, some inside groups."""
+    rows: list[dict] = []
+    names: list[str] = []
+    depth = 0
+    for index in range(draw(st.integers(1, 12))):
+        if draw(st.integers(0, 5)) == 0:
+            rows.append({"type": "begin group", "name": f"g{index}"})
+            depth += 1
+        kind = draw(st.sampled_from(KINDS))
+        refs = draw(st.lists(st.sampled_from(names), max_size=2)) if names else []
+        row = {"type": kind, "name": f"q{index}",
+               "relevant": " and ".join(f"${{{n}}} != ''" for n in refs)}
+        rows.append(row)
+        names.append(row["name"])
+        if depth and draw(st.booleans()):
+            rows.append({"type": "end group"})
+            depth -= 1
+    rows += [{"type": "end group"}] * depth
+    for number, row in enumerate(rows, start=2):
+        row[ROW_KEY] = str(number)
+    return rows
+
+
+@given(survey_rows())
+def test_dropping_leaves_nothing_unsupported_and_nothing_pointing_at_what_went(rows):
+    kept = [dict(row) for row in rows]
+    dropped = drop_unsupported(kept)
+    gone = {row["name"] for row in rows if row not in kept and "name" in row}
+    for row in kept:
+        assert not unsupported_kind(row_type(row))
+        assert not any(f"${{{name}}}" in row.get("relevant", "") for name in gone)
+    assert {item.name for item in dropped} <= gone
+    begins = sum(row_type(row).startswith("begin") for row in kept)
+    assert begins == sum(row_type(row) == "end group" for row in kept)
