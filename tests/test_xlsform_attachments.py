@@ -104,3 +104,22 @@ def test_the_files_travel_in_the_signed_project_file():
                             projectfile.b64(b"name_key,name,price\nmango,Mango,0\n").encode())
     with pytest.raises(projectfile.ProjectFileError, match="signature"):
         projectfile.parse(tampered)
+
+
+def test_instance_look_ups_read_a_choices_list_or_an_attached_file(tmp_path: Path):
+    rows = [
+        {"type": "select_one town", "name": "home", "label": "Town?"},
+        {"type": "calculate", "name": "region",
+         "calculation": "instance('town')/root/item[name = ${home}]/region"},
+        {"type": "calculate", "name": "town_label",
+         "calculation": "instance('town')/root/item[name=${home}]/label"},
+        {"type": "calculate", "name": "price",
+         "calculation": "pulldata('fruits', 'price', 'name_key', 'mango') + "
+                        "instance('fruits')/root/item[name_key='orange']/price"},
+    ]
+    choices = [{"list_name": "town", "name": "pp", "label": "Phnom Penh", "region": "south"},
+               {"list_name": "town", "name": "sr", "label": "Siem Reap", "region": "north"}]
+    form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", rows, choices), attachments=FILES)
+    values = compute_calculations(form, {"home": "sr"})
+    assert (values["region"], values["town_label"], values["price"]) == ("north", "Siem Reap",
+                                                                         "5")

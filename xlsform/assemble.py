@@ -512,11 +512,38 @@ class _Assembler:
             raise FormError("pulldata() needs the file and both columns written out in "
                             "quotes", column=column)
         file_name, value_column, key_column = (str(arg[1]) for arg in node[2:5])
+        if file_name.startswith(expressions.LIST_MARK):
+            return self._list_table(file_name[1:], value_column, key_column, column)
         table = (self.survey.get(TABLES_KEY) or {}).get(f"{file_name}.csv", [])
         try:
             return attachments.lookup(table, f"{file_name}.csv", value_column, key_column)
         except FormError as err:
             raise err.located(column=column) from None
+
+    def _list_table(self, list_name: str, value_column: str, key_column: str, column: str
+                    ) -> dict[str, str]:
+        """instance('list')/root/item[key = ...]/value over a choices-sheet list or a CSV
+        attachment named list.csv: key -> value (labels in the default language)."""
+        choices = self.choice_lists.get(list_name)
+        if choices is None:
+            table = (self.survey.get(TABLES_KEY) or {}).get(f"{list_name}.csv")
+            if table is None:
+                raise FormError(f"instance('{list_name}') names no list of the choices sheet "
+                                "and no attached file", column=column)
+            return attachments.lookup(table, f"{list_name}.csv", value_column, key_column)
+        language = self.ctx.default_language
+
+        def cell(choice: Choice, name: str) -> str:
+            if name == "name":
+                return choice.name
+            if name == "label":
+                return label_in(choice.label, language)
+            return choice.extra.get(name, "")
+
+        mapping: dict[str, str] = {}
+        for choice in choices:
+            mapping.setdefault(cell(choice, key_column), cell(choice, value_column))
+        return mapping
 
     def _choice_labels(self, target: str, element: dict[str, Any], column: str
                        ) -> dict[str, str]:

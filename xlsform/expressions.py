@@ -88,6 +88,12 @@ PATH_RE = re.compile(
     rf"(?:current\(\s*\))?/{_STEP}(?:/{_STEP})*|\.\.?/{_STEP}(?:/{_STEP})*|\.\.(?!\d)"
 )
 PathResolver = Callable[[str], str]
+# A look-up in a choice list or a CSV attachment, the one shape of instance() supported.
+INSTANCE_LOOKUP_RE = re.compile(
+    r"instance\(\s*['\"‘’]([^'\"‘’]+)['\"‘’]\s*\)/root/item\[\s*([\w:.-]+)\s*=\s*"
+    r"([^\]]+?)\s*\]/([\w:.-]+)"
+)
+LIST_MARK = "@"
 SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")", ",")
 
 
@@ -285,10 +291,11 @@ def parse(
     ``paths``: turns an XPath path (``../x``, ``/data/g/x``) into the question it leads
     to (raising FormError when it leads nowhere); None: paths are refused.
     """
+    text = INSTANCE_LOOKUP_RE.sub(_as_pulldata, str(text))
     for name, reason in REFUSED_FUNCTIONS.items():
-        if re.search(rf"(?<![\w:-]){re.escape(name)}\s*\(", str(text)):
+        if re.search(rf"(?<![\w:-]){re.escape(name)}\s*\(", text):
             raise FormError(reason, column=where)
-    parser = _Parser(str(text).strip(), where, names, columns, paths)
+    parser = _Parser(text.strip(), where, names, columns, paths)
     if parser.peek()[0] == "end":
         raise parser.error("it is empty")
     node = parser.expression()
@@ -296,6 +303,13 @@ def parse(
     if kind != "end":
         raise parser.error(f"unexpected {_describe(kind, value)}")
     return node
+
+
+def _as_pulldata(match: re.Match) -> str:
+    """instance('list')/root/item[key = value]/field as pulldata('@list', 'field', 'key',
+    value): the assembler fills in the list's table ("@": a choice list, not a file)."""
+    list_name, key, value, field = match.groups()
+    return f"pulldata('{LIST_MARK}{list_name}', '{field}', '{key}', {value})"
 
 
 def references(node: Node) -> set[str]:
