@@ -12,7 +12,7 @@ import pytest
 from tests.xlsform_factory import write_xlsform
 from xlsform import FormDefinition, FormError, expressions, label_in, load_xlsform
 from xlsform.loader import load_xlsform_bytes, to_xform
-from xlsform.logic import compute_calculations, relevant_questions
+from xlsform.logic import compute_calculations, page_errors, relevant_questions
 
 EN, KM = "label::English (en)", "label::Khmer (km)"
 CHOICES = [
@@ -363,3 +363,12 @@ def test_csv_and_markdown_forms_load(tmp_path: Path):
     assert form.questions["age"].type == "integer"
     csv = "survey,,,\n,type,name,label\n,text,name,Your name?\n"
     assert load_xlsform_bytes(csv.encode(), "name.csv").questions["name"].type == "text"
+
+
+def test_a_phone_number_question_is_text_of_digits(tmp_path: Path):
+    form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", [
+        {"type": "phone number", "name": "tel", "label": "Your union's number?"}]))
+    question = form.questions["tel"]
+    assert (question.type, question.appearance) == ("text", "numbers")
+    page = form.page(question.page)
+    assert page_errors(form, page, {"tel": "12a"}) and not page_errors(form, page, {"tel": "012"})

@@ -570,6 +570,9 @@ class _Assembler:
             own = self._expression(element, "relevant")
         question.relevant = _and([page.relevant, *ancestors, own])
         question.constraint = self._expression(element, "constraint")
+        if question.constraint is None and _normal_type(element.get("type")) == "phone number":
+            question.constraint = ["fn", "regex", ["cur"], ["lit", "^[0-9]*$"]]  # as pyxform
+            question.appearance = " ".join([*question.appearance.split(), "numbers"])
         question.calculation = self._expression(element, "calculation")
         question.constraint_message = self.ctx.texts(bind.get("jr:constraintMsg"))
         question.required_message = self.ctx.texts(bind.get("jr:requiredMsg"))
