@@ -123,3 +123,12 @@ def test_instance_look_ups_read_a_choices_list_or_an_attached_file(tmp_path: Pat
     values = compute_calculations(form, {"home": "sr"})
     assert (values["region"], values["town_label"], values["price"]) == ("north", "Siem Reap",
                                                                          "5")
+
+
+def test_a_search_filter_becomes_the_choice_filter(tmp_path: Path):
+    rows = [{"type": "integer", "name": "budget", "label": "Budget?"},
+            {"type": "select_one fruit", "name": "fruit", "label": "Fruit?",
+             "appearance": "search('fruits', 'matches', 'price', ${budget})"}]
+    form = load_xlsform(write_xlsform(tmp_path / "f.xlsx", rows, CHOICES), attachments=FILES)
+    fruit = form.questions["fruit"]
+    assert [c.name for c in filtered_choices(form, fruit, {"budget": "2"})] == ["orange"]

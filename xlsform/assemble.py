@@ -428,10 +428,25 @@ class _Assembler:
         except FormError as err:
             raise err.located("survey", _row(element), "appearance") from None
         self.choice_lists[key] = self._choice_lists({key: rows})[key]
-        if match.group(2).strip():
-            self.ctx.warnings.append(f"survey sheet, row {_row(element)}: the filter in "
-                                     f"{match.group(0)} is ignored: every row is offered")
+        self._search_filter(element, match.group(2))
         return key
+
+    def _search_filter(self, element: dict[str, Any], arguments: str) -> None:
+        """search('file', 'matches'|'contains'|'startswith'|'endswith', 'column', value)
+        becomes the question's choice_filter (unless it has one)."""
+        parts = [part.strip() for part in arguments.split(",")][1:]
+        if not parts:
+            return
+        words = [part.strip("'\"‘’") for part in parts]
+        shapes = {"matches": "{col} = {value}", "contains": "contains({col}, {value})",
+                  "startswith": "starts-with({col}, {value})",
+                  "endswith": "ends-with({col}, {value})"}
+        if len(parts) != 3 or words[0] not in shapes or element.get("choice_filter"):
+            self.ctx.warnings.append(f"survey sheet, row {_row(element)}: the filter in "
+                                     f"search({arguments.strip(', ')}) is ignored: every row "
+                                     "is offered")
+            return
+        element["choice_filter"] = shapes[words[0]].format(col=words[1], value=parts[2])
 
     def _appearance(self, element: dict[str, Any]) -> str:
         """The appearances this app acts on, space-separated; the others are listed as a
