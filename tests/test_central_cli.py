@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -146,7 +147,9 @@ def test_publish_writes_only_disclosure_controlled_tables_and_datasette_opens_it
             "/figures/_disclosure.json?_shape=objects")
         return response.json()
 
-    rows = asyncio.run(read())["rows"]
+    # In a thread: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rows = pool.submit(asyncio.run, read()).result()["rows"]
     assert any(row["name"] == "rules" for row in rows)
 
 
