@@ -28,7 +28,10 @@ def csrf_token(session_id: str, resume_hash: str) -> str:
 
 
 def csrf_ok(given: str | None, session_id: str, resume_hash: str) -> bool:
-    return bool(given) and hmac.compare_digest(given, csrf_token(session_id, resume_hash))
+    # As bytes: compare_digest refuses str with non-ASCII characters, and a posted token is
+    # whatever the client typed.
+    return bool(given) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                               csrf_token(session_id, resume_hash).encode())
 
 
 class RateLimiter:
