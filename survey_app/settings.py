@@ -8,19 +8,13 @@ environment. Secrets are never settings: they are generated into the home folder
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sync import settings_file
+from sync.settings_file import Setting
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-
+ENV_PREFIX = "AMPLIFY_"
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface to listen on. 0.0.0.0 exposes the station to every "
@@ -47,44 +41,16 @@ SETTINGS: tuple[Setting, ...] = (
             "a fresh ephemeral key is drawn (public-key work once per batch)."),
 )
 
-_BY_NAME = {s.name: s for s in SETTINGS}
-
-
 def load_settings(home: Path) -> dict[str, Any]:
     """Defaults, then ``HOME/settings.json``, then ``AMPLIFY_<NAME>`` variables."""
-    values = {s.name: s.default for s in SETTINGS}
-    path = home / "settings.json"
-    if path.exists():
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        unknown = sorted(set(stored) - set(_BY_NAME))
-        if unknown:
-            raise ValueError(f"{path}: unknown setting(s) {', '.join(unknown)}")
-        values.update(stored)
-    for setting in SETTINGS:
-        env = os.environ.get(f"AMPLIFY_{setting.name.upper()}")
-        if env is not None:
-            values[setting.name] = coerce(setting, env)
-    return values
+    return settings_file.load(home, SETTINGS, ENV_PREFIX)
 
 
 def coerce(setting: Setting, raw: str) -> Any:
     """Turn a string from the environment or the CLI into the setting's type."""
-    if isinstance(setting.default, bool):
-        return raw.lower() in {"1", "true", "yes", "on"}
-    if isinstance(setting.default, int):
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValueError(f"setting {setting.name} needs a whole number, not {raw!r}") from None
-    return raw
+    return settings_file.coerce(setting, raw)
 
 
 def save_setting(home: Path, name: str, raw: str) -> Any:
     """Store one setting in ``HOME/settings.json`` and return its typed value."""
-    if name not in _BY_NAME:
-        raise KeyError(name)
-    path = home / "settings.json"
-    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    stored[name] = coerce(_BY_NAME[name], raw)
-    path.write_text(json.dumps(stored, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return stored[name]
+    return settings_file.save(home, SETTINGS, name, raw)
