@@ -117,4 +117,21 @@ def decide(conn: sqlite3.Connection, supplier_id: str, factory_id: str, confirm:
                  "WHERE supplier_id = ? AND factory_id = ?",
                  [status, date.today().isoformat(), user, supplier_id, factory_id])
     if confirm:
+        old = conn.execute("SELECT factory_id FROM suppliers WHERE id = ?",
+                           [supplier_id]).fetchone()[0]
         conn.execute("UPDATE suppliers SET factory_id = ? WHERE id = ?", [factory_id, supplier_id])
+        _withdraw_released(conn, {old, factory_id}, user)
+
+
+def _withdraw_released(conn: sqlite3.Connection, factory_ids: set[str], user: str) -> None:
+    """Joining suppliers changes both factories' groups: take back what either released.
+
+    Left in place, the earlier figures of one part set beside the joined factory's figures
+    would give away the other part's small group by subtraction. The joined factory's
+    rounds are open again until a steward closes them anew.
+    """
+    for factory_id in sorted(factory_ids):
+        conn.execute("DELETE FROM released_figures WHERE factory_id = ?", [factory_id])
+        conn.execute("UPDATE rounds SET status = 'open', changed_day = ?, changed_by = ?, "
+                     "note = 'suppliers joined: close again to release' WHERE factory_id = ?",
+                     [date.today().isoformat(), user, factory_id])

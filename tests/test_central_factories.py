@@ -49,7 +49,15 @@ def test_copies_sharing_an_os_id_are_one_factory_and_same_names_wait_for_a_stewa
     assert {proposal.supplier_name, proposal.factory_name} == {"Lotus Garments",
                                                                "LOTUS  garments"}
 
-    from central import access
+    from central import access, disclosure, release
+
+    with dataset.transaction(world.central_home) as conn:  # release everything first
+        release.close_rounds(conn, rounds.list_rounds(conn), "steward")
+        own = conn.execute("SELECT factory_id FROM suppliers WHERE id = ?",
+                           [proposal.supplier_id]).fetchone()[0]
+    lotus_ids = {own, proposal.factory_id}
+    with dataset.reading(world.central_home) as conn:
+        assert lotus_ids <= {e.factory_id for e in disclosure.released(conn)}
 
     access.add_user(world.central_home, "steward", "steward", USER_PASSWORD)
     client = create_app(world.central_home, {"TESTING": True}).test_client()
@@ -70,6 +78,11 @@ def test_copies_sharing_an_os_id_are_one_factory_and_same_names_wait_for_a_stewa
         lotus = [r for r in rounds.list_rounds(conn) if r.country == "KH"]
         assert len(lotus) == 1 and lotus[0].respondents == 6
     assert any(e["action"] == "supplier joined" for e in access.audit_log(world.central_home))
+    with dataset.reading(world.central_home) as conn:  # no figure of either part survives
+        left = {e.factory_id for e in disclosure.released(conn)}
+        lotus = [r for r in rounds.list_rounds(conn) if r.country == "KH"]
+    assert not left & lotus_ids
+    assert not lotus[0].closed and "joined" in lotus[0].note
 
 
 def test_factory_ids_are_deterministic_and_names_compare_loosely():
