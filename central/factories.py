@@ -132,6 +132,7 @@ def _withdraw_released(conn: sqlite3.Connection, factory_ids: set[str], user: st
     """
     for factory_id in sorted(factory_ids):
         conn.execute("DELETE FROM released_figures WHERE factory_id = ?", [factory_id])
+        conn.execute("DELETE FROM supplier_summaries WHERE factory_id = ?", [factory_id])
         conn.execute("UPDATE rounds SET status = 'open', changed_day = ?, changed_by = ?, "
                      "note = 'suppliers joined: close again to release' WHERE factory_id = ?",
                      [date.today().isoformat(), user, factory_id])

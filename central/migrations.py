@@ -106,8 +106,19 @@ CREATE INDEX notes_by_factory ON supplier_notes (factory_id, id)
 """)
 
 
+def _004_supplier_summaries(conn: sqlite3.Connection) -> None:
+    """Each supplier's line of the supplier map, worked out when its rounds are released.
+
+    Built from released figures only (``profiles.summarise``), dropped when a round of the
+    supplier reopens or suppliers are joined, so the map never reads a stale line.
+    """
+    conn.execute("CREATE TABLE supplier_summaries (factory_id TEXT PRIMARY KEY, "
+                 "summary TEXT NOT NULL)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _001_dataset, _002_rounds_and_factories, _003_released_figures_and_notes]
+    _001_dataset, _002_rounds_and_factories, _003_released_figures_and_notes,
+    _004_supplier_summaries]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -16,9 +16,10 @@ steward closed each round, already through the disclosure rules) and round sizes
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -198,10 +199,9 @@ def _round_sizes(conn: sqlite3.Connection, factory_id: str | None = None) -> Rou
                       respondents, names, k_of)
 
 
-def supplier_list(conn: sqlite3.Connection, factory_id: str | None = None
-                  ) -> list[SupplierSummary]:
-    """Every supplier with at least one released round (or just ``factory_id``), by
-    country then name."""
+def summarise(conn: sqlite3.Connection, factory_id: str | None = None
+              ) -> list[SupplierSummary]:
+    """Work out the supplier map's lines from released figures (all, or one supplier's)."""
     sizes = _round_sizes(conn, factory_id)
     evidence = _evidence_by_factory(conn, factory_id, summary_questions(), latest=True)
     summaries = []
@@ -213,7 +213,57 @@ def supplier_list(conn: sqlite3.Connection, factory_id: str | None = None
         summaries.append(SupplierSummary(factory_id, name, iso2, os_id, periods, periods[-1],
                                          sizes.respondents[factory_id], status,
                                          flags_for(found), sizes.k[factory_id]))
+    return _ordered(summaries)
+
+
+def _ordered(summaries: list[SupplierSummary]) -> list[SupplierSummary]:
     return sorted(summaries, key=lambda s: (s.country or "", s.name.casefold(), s.factory_id))
+
+
+def store_summaries(conn: sqlite3.Connection, factory_ids: set[str]) -> None:
+    """Work out and keep the map's lines of these suppliers (after their rounds closed)."""
+    for factory_id in sorted(factory_ids):
+        conn.execute("DELETE FROM supplier_summaries WHERE factory_id = ?", [factory_id])
+        for summary in summarise(conn, factory_id):
+            conn.execute("INSERT INTO supplier_summaries (factory_id, summary) VALUES (?, ?)",
+                         [factory_id, json.dumps(_to_json(summary))])
+
+
+def supplier_list(conn: sqlite3.Connection, factory_id: str | None = None
+                  ) -> list[SupplierSummary]:
+    """Every supplier with a released round (or just ``factory_id``), by country then name.
+
+    Reads the lines kept at release; a supplier whose line was dropped (a round reopened,
+    suppliers joined) but still has released rounds is worked out afresh.
+    """
+    where, args = ("WHERE factory_id = ?", [factory_id]) if factory_id else ("", [])
+    kept = {row[0]: _from_json(json.loads(row[1])) for row in conn.execute(
+        f"SELECT factory_id, summary FROM supplier_summaries {where}", args)}  # noqa: S608
+    released = {row[0] for row in conn.execute(
+        f"SELECT DISTINCT factory_id FROM rounds WHERE status = 'closed' "  # noqa: S608
+        f"{'AND factory_id = ?' if factory_id else ''}", args)}
+    missing = released - set(kept)
+    for factory in sorted(missing):
+        kept.update((s.factory_id, s) for s in summarise(conn, factory))
+    return _ordered([summary for key, summary in kept.items() if key in released])
+
+
+def _to_json(summary: SupplierSummary) -> dict:
+    return {"factory_id": summary.factory_id, "name": summary.name,
+            "country": summary.country, "os_id": summary.os_id, "periods": summary.periods,
+            "latest": summary.latest, "k": summary.k,
+            "respondents": {s: [v.value, v.why] for s, v in summary.respondents.items()},
+            "status": {c: {s: [v.text, v.says_yes] for s, v in by.items()}
+                       for c, by in summary.status.items()},
+            "flags": [asdict(flag) for flag in summary.flags]}
+
+
+def _from_json(data: dict) -> SupplierSummary:
+    return SupplierSummary(
+        data["factory_id"], data["name"], data["country"], data["os_id"], data["periods"],
+        data["latest"], {s: Shown(*v) for s, v in data["respondents"].items()},
+        {c: {s: Status(*v) for s, v in by.items()} for c, by in data["status"].items()},
+        [redflags.Flag(**flag) for flag in data["flags"]], data["k"])
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from . import disclosure, rounds
+from . import disclosure, profiles, rounds
 from .rounds import Round
 
 
@@ -19,4 +19,5 @@ def close_rounds(conn: sqlite3.Connection, wanted: Iterable[Round], user: str) -
             pooled.add((item.project_id, item.form_id, item.period))
     for project_id, form_id, period in sorted(pooled):  # once a period, after every close
         disclosure.release_pooled(conn, project_id, form_id, period)
+    profiles.store_summaries(conn, {item.factory_id for item in closed})
     return closed

@@ -107,6 +107,7 @@ def withdraw(conn: sqlite3.Connection, project_id: str, factory_id: str, form_id
     conn.execute("DELETE FROM released_figures WHERE project_id = ? AND form_id = ? AND "
                  "period = ? AND factory_id IN (?, '')",
                  [project_id, form_id, period, factory_id])
+    conn.execute("DELETE FROM supplier_summaries WHERE factory_id = ?", [factory_id])
 
 
 def reopen_touched(conn: sqlite3.Connection, project_id: str,
