@@ -222,11 +222,14 @@ def _ordered(summaries: list[SupplierSummary]) -> list[SupplierSummary]:
 
 def store_summaries(conn: sqlite3.Connection, factory_ids: set[str]) -> None:
     """Work out and keep the map's lines of these suppliers (after their rounds closed)."""
+    if len(factory_ids) > 20:  # many rounds closed at once: one pass over all suppliers
+        fresh = [s for s in summarise(conn) if s.factory_id in factory_ids]
+    else:
+        fresh = [s for factory_id in sorted(factory_ids) for s in summarise(conn, factory_id)]
     for factory_id in sorted(factory_ids):
         conn.execute("DELETE FROM supplier_summaries WHERE factory_id = ?", [factory_id])
-        for summary in summarise(conn, factory_id):
-            conn.execute("INSERT INTO supplier_summaries (factory_id, summary) VALUES (?, ?)",
-                         [factory_id, json.dumps(_to_json(summary))])
+    conn.executemany("INSERT INTO supplier_summaries (factory_id, summary) VALUES (?, ?)",
+                     [(s.factory_id, json.dumps(_to_json(s))) for s in fresh])
 
 
 def supplier_list(conn: sqlite3.Connection, factory_id: str | None = None
