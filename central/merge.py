@@ -23,6 +23,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,7 +149,8 @@ class _Merge:
         self.rules: dict[tuple[str, str], FormRules] = {}
         self.trailer_seen = False
         self.next_key: int | None = None
-        self.touched: set[tuple[str, str, str]] = set()  # (supplier, form, period) changed
+        # (supplier, form, period) → records new or replaced by this bundle
+        self.touched: Counter[tuple[str, str, str]] = Counter()
 
     def run(self, progress: Callable[[int], None] | None) -> MergeResult:
         conn = dataset.connect(dataset.dataset_path(self.home))

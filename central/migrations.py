@@ -116,9 +116,19 @@ def _004_supplier_summaries(conn: sqlite3.Connection) -> None:
                  "summary TEXT NOT NULL)")
 
 
+def _005_released_sizes(conn: sqlite3.Connection) -> None:
+    """How many respondents a round had when it was last released.
+
+    A round released again after late records may not differ from its last release by fewer
+    than k respondents: the two versions side by side would give the late ones away.
+    """
+    conn.execute("ALTER TABLE rounds ADD COLUMN released_n INTEGER")
+    conn.execute("ALTER TABLE rounds ADD COLUMN late INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _001_dataset, _002_rounds_and_factories, _003_released_figures_and_notes,
-    _004_supplier_summaries]
+    _004_supplier_summaries, _005_released_sizes]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

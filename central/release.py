@@ -9,9 +9,30 @@ from . import disclosure, profiles, rounds
 from .rounds import Round
 
 
+def waiting(conn: sqlite3.Connection, wanted: Iterable[Round]) -> dict[str, int]:
+    """Open rounds that may not be released yet: {round id: late respondents (< k)}."""
+    ks: dict[str, int] = {}
+    held = {}
+    for item in wanted:
+        if item.closed:
+            continue
+        if item.project_id not in ks:
+            ks[item.project_id] = disclosure.thresholds(conn, item.project_id).k_brand
+        added = rounds.too_few_new(item, ks[item.project_id])
+        if added:
+            held[item.id] = added
+    return held
+
+
 def close_rounds(conn: sqlite3.Connection, wanted: Iterable[Round], user: str) -> list[Round]:
-    """Close the open rounds among ``wanted`` and freeze their figures; return those closed."""
-    closed = rounds.close(conn, wanted, user)
+    """Close the open rounds among ``wanted`` and freeze their figures; return those closed.
+
+    A round released before and reopened by fewer than k late respondents is left open
+    (see :func:`rounds.too_few_new`); :func:`waiting` says which and why.
+    """
+    wanted = list(wanted)
+    held = waiting(conn, wanted)
+    closed = rounds.close(conn, [item for item in wanted if item.id not in held], user)
     pooled = set()
     for item in closed:
         disclosure.release(conn, item, pooled=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -39,6 +39,8 @@ class Round:
     changed_day: str | None
     changed_by: str | None
     note: str | None
+    released_n: int | None = None  # respondents at the last release, None if never
+    late: int = 0  # records new or replaced since the last release
 
     @property
     def id(self) -> str:
@@ -51,7 +53,8 @@ class Round:
 
 _ROUNDS = """
 SELECT r.project_id, p.name, s.factory_id, f.name, f.country, r.form_id, r.period, count(*),
-       coalesce(x.status, 'open'), x.changed_day, x.changed_by, x.note
+       coalesce(x.status, 'open'), x.changed_day, x.changed_by, x.note, x.released_n,
+       coalesce(x.late, 0)
 FROM responses r JOIN suppliers s ON s.id = r.supplier_id
 JOIN factories f ON f.id = s.factory_id JOIN projects p ON p.id = r.project_id
 LEFT JOIN rounds x ON x.project_id = r.project_id AND x.factory_id = s.factory_id
@@ -93,11 +96,25 @@ def set_status(conn: sqlite3.Connection, item: Round, status: str, user: str,
          date.today().isoformat(), user, note])
 
 
+def too_few_new(item: Round, k: int) -> int:
+    """Records new or replaced since the round's last release when 1 to k − 1, else 0.
+
+    Released again with so few changed records, the two versions side by side would give
+    those respondents' answers away by subtraction; such a round waits for more.
+    """
+    return item.late if item.released_n is not None and 0 < item.late < k else 0
+
+
 def close(conn: sqlite3.Connection, wanted: Iterable[Round], user: str) -> list[Round]:
     """Close the open rounds among ``wanted``; return those closed now."""
-    closed = [replace(item, status=CLOSED, changed_by=user) for item in wanted if not item.closed]
+    closed = [replace(item, status=CLOSED, changed_by=user, released_n=item.respondents)
+              for item in wanted if not item.closed]
     for item in closed:
         set_status(conn, item, CLOSED, user)
+        conn.execute("UPDATE rounds SET released_n = ?, late = 0 WHERE project_id = ? AND "
+                     "factory_id = ? AND form_id = ? AND period = ?",
+                     [item.respondents, item.project_id, item.factory_id, item.form_id,
+                      item.period])
     return closed
 
 
@@ -111,9 +128,14 @@ def withdraw(conn: sqlite3.Connection, project_id: str, factory_id: str, form_id
 
 
 def reopen_touched(conn: sqlite3.Connection, project_id: str,
-                   touched: Iterable[tuple[str, str, str]], bundle_file: str) -> None:
-    """Reopen closed rounds that a merge just added records to (supplier, form, period)."""
-    for supplier_id, form_id, period in touched:
+                   touched: Mapping[tuple[str, str, str], int], bundle_file: str) -> None:
+    """Reopen closed rounds that a merge just added records to (supplier, form, period),
+    counting the records new or replaced since the round's last release."""
+    for (supplier_id, form_id, period), changed in touched.items():
+        conn.execute("UPDATE rounds SET late = late + ? WHERE project_id = ? AND form_id = ? "
+                     "AND period = ? AND released_n IS NOT NULL AND factory_id = "
+                     "(SELECT factory_id FROM suppliers WHERE id = ?)",
+                     [changed, project_id, form_id, period, supplier_id])
         factory = conn.execute("SELECT factory_id FROM suppliers WHERE id = ?",
                                [supplier_id]).fetchone()
         if factory is not None:

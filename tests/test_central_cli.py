@@ -15,11 +15,12 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from central import access, admin, dataset, keys, rounds
+from central import access, admin, dataset, disclosure, keys, rounds
 from central.mergelock import merge_lock
 from sync.projectfile import parse
 from sync.stationid import StationIdentity
@@ -176,6 +177,14 @@ def test_late_records_reopen_a_closed_round(brand):
     with dataset.reading(brand.home) as conn:
         reopened = [r for r in rounds.list_rounds(conn) if not r.closed]
     assert len(reopened) == 1 and reopened[0].note.startswith("late records")
+    # One changed record since the last release: releasing again would give it away.
+    again = run_central("round", "close", "--home", brand.home, "--all")
+    assert again.returncode == 0 and f"Still open {reopened[0].id}" in again.stdout
+    with dataset.reading(brand.home) as conn:
+        still = [r for r in rounds.list_rounds(conn) if not r.closed]
+        assert [r.id for r in still] == [reopened[0].id] and still[0].late == 1
+        assert not [e for e in disclosure.released(conn, factory_id=still[0].factory_id)
+                    if (e.form_id, e.period) == (still[0].form_id, still[0].period)]
 
 
 def _synthetic_bundle(root, world_home, count: int):
@@ -249,3 +258,13 @@ def test_a_bundle_whose_name_is_not_utf8_merges_from_the_command_line(brand, tmp
     result = run_central("merge", "--home", brand.home, odd)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "caf\\xe9.bundle" in result.stdout
+
+
+def test_a_released_round_waits_only_while_fewer_than_k_records_changed():
+    first = rounds.Round("p", "P", "f", "F", "BD", "amplify_worker", "2026-Q4", 12, "open",
+                         None, None, None)
+    assert rounds.too_few_new(first, 5) == 0  # never released: nothing to compare with
+    late = replace(first, released_n=10, late=4)
+    assert rounds.too_few_new(late, 5) == 4  # 4 changed records would show by subtraction
+    assert rounds.too_few_new(replace(late, late=5), 5) == 0
+    assert rounds.too_few_new(replace(late, late=0), 5) == 0

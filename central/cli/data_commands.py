@@ -145,11 +145,18 @@ def round_close(home: Path, close_all: bool, by: str, round_ids: tuple[str, ...]
                 [rounds.find(conn, rid) for rid in round_ids]
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
+        held = release.waiting(conn, wanted)
         closed = release.close_rounds(conn, wanted, by)
     for item in closed:
         access.audit(home, by, "round closed", item.id, "command line")
         click.echo(f"Closed {item.id} ({item.factory_name}, {item.form_id}, {item.period})")
-    click.echo(f"{len(closed)} rounds closed, {len(wanted) - len(closed)} were closed already.")
+    for round_id in sorted(held):
+        click.echo(f"Still open {round_id}: too few respondents arrived since its last release "
+                   "to release it again (the two versions would give them away); it waits "
+                   "for more")
+    already = len(wanted) - len(closed) - len(held)
+    click.echo(f"{len(closed)} rounds closed, {already} were closed already, "
+               f"{len(held)} wait for more respondents.")
 
 
 @central.command("publish")

@@ -28,10 +28,14 @@ def close_round(round_id: str):
             item = rounds.find(conn, round_id)
         except LookupError:
             abort(404)
+        held = release.waiting(conn, [item])
         closed = release.close_rounds(conn, [item], current_user().name)
     if closed:
         access.audit(_home().path, current_user().name, "round closed", round_id)
         flash(f"Round {round_id} closed: its figures are released.")
+    elif held:
+        flash("Too few respondents arrived since this round was last released to release it "
+              "again: the two versions side by side would give them away. It waits for more.")
     return redirect(url_for("overview.round_page", round_id=round_id))
 
 
