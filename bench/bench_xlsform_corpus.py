@@ -13,35 +13,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import warnings
 from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pyxform.xls2xform import convert  # noqa: E402
 
 from xlsform import check  # noqa: E402
 
 DEFAULT = REPO.parent / "shared" / "xlsforms"
 
 
-def pyxform_accepts(path: Path) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            convert(xlsform=str(path), validate=False)
-    except Exception:  # noqa: BLE001 - any failure counts as "pyxform refuses"
-        return False
-    return True
-
-
 def measure(folder: Path) -> tuple[dict[str, float], list[tuple[str, str]]]:
     counts: Counter[str] = Counter()
     refused: list[tuple[str, str]] = []
     for path in check.form_files([folder]):
-        accepted = pyxform_accepts(path)
+        accepted = check.pyxform_accepts(path)
         result = check.check_file(path)
         counts["forms"] += 1
         counts["pyxform accepts"] += accepted

@@ -13,7 +13,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlrd
-from pyxform.xls2xform import convert
 
 from xlsform import FormError, check, load_xlsform
 
@@ -168,20 +167,10 @@ def test_a_choice_filter_on_a_missing_column_loads_with_a_warning():
     assert any("row 3" in w and "'yes'" in w for w in form.warnings), form.warnings
 
 
-def _pyxform_accepts(path: Path) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            convert(xlsform=str(path), validate=False)
-    except Exception:  # noqa: BLE001 - any failure counts as "pyxform refuses"
-        return False
-    return True
-
-
 @needs_corpus
 def test_shares_of_the_corpus_that_load_and_every_refusal_is_located():
     """The progress meter of issue 14 (bench/bench_xlsform_corpus.py prints the same)."""
-    results = [(check.check_file(path), _pyxform_accepts(path))
+    results = [(check.check_file(path), check.pyxform_accepts(path))
                for path in check.form_files([CORPUS])]
     accepted = [result for result, by_pyxform in results if by_pyxform]
     loading = [r for r in accepted if r.status != check.REFUSED]

@@ -91,6 +91,19 @@ def check_paths(paths: Iterable[Path]) -> list[CheckResult]:
     return [check_file(path) for path in form_files(paths)]
 
 
+def pyxform_accepts(path: Path) -> bool:
+    """Whether pyxform itself converts the file (without ODK Validate): the corpus yardstick."""
+    from pyxform.xls2xform import convert
+
+    try:
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")
+            convert(xlsform=str(path), validate=False)
+    except Exception:  # noqa: BLE001 - any failure counts as "pyxform refuses"
+        return False
+    return True
+
+
 def summary(results: list[CheckResult]) -> dict[str, int]:
     """How many files in each state, and in all."""
     counts = {READY: 0, READY_AFTER_DROPPING: 0, REFUSED: 0}
