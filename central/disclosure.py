@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -161,6 +161,11 @@ def thresholds(conn: sqlite3.Connection, project_id: str) -> Thresholds:
     if row is None:
         raise LookupError(f"no project {project_id!r}")
     return Thresholds(max(int(row[0]), 2), max(int(row[1]), 2))
+
+
+def brand_k(conn: sqlite3.Connection, items: Iterable[Round]) -> dict[str, int]:
+    """``k_brand`` of every project these rounds belong to, one query per project."""
+    return {pid: thresholds(conn, pid).k_brand for pid in {item.project_id for item in items}}
 
 
 @lru_cache(maxsize=64)

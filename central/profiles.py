@@ -178,12 +178,9 @@ def _round_sizes(conn: sqlite3.Connection, factory_id: str | None = None) -> Rou
     latest: dict[tuple[str, str], tuple[str, int, int]] = {}
     names: dict[str, tuple[str, str, str | None]] = {}
     os_ids = dict(conn.execute("SELECT id, os_id FROM factories").fetchall())
-    ks: dict[str, int] = {}
-    for item in rounds.list_rounds(conn, factory_id=factory_id):
-        if not item.closed:
-            continue
-        if item.project_id not in ks:  # one query per project, not per round
-            ks[item.project_id] = disclosure.thresholds(conn, item.project_id).k_brand
+    released = [item for item in rounds.list_rounds(conn, factory_id=factory_id) if item.closed]
+    ks = disclosure.brand_k(conn, released)
+    for item in released:
         k = ks[item.project_id]
         periods[item.factory_id].add(item.period)
         names[item.factory_id] = (item.factory_name, item.country, os_ids.get(item.factory_id))

@@ -68,12 +68,12 @@ def publish(home: Path, out: Path) -> Published:
     round_rows: list[dict] = []
     pooled: list[dict] = []
     factories: dict[str, dict] = {}
-    thresholds: dict[str, disclosure.Thresholds] = {}
     with dataset.reading(home) as conn:
-        for item in (i for i in rounds.list_rounds(conn) if i.closed):
-            limits = thresholds.setdefault(item.project_id,
-                                           disclosure.thresholds(conn, item.project_id))
-            size = disclosure.respondents(item.respondents, limits.k_brand)
+        released = [i for i in rounds.list_rounds(conn) if i.closed]
+        thresholds = {pid: disclosure.thresholds(conn, pid)
+                      for pid in {i.project_id for i in released}}
+        for item in released:
+            size = disclosure.respondents(item.respondents, thresholds[item.project_id].k_brand)
             round_rows.append({"id": item.id, "project_id": item.project_id,
                                "factory_id": item.factory_id, "form_id": item.form_id,
                                "period": item.period, "source": disclosure.source_of(item.form_id),

@@ -11,13 +11,10 @@ from .rounds import Round
 
 def waiting(conn: sqlite3.Connection, wanted: Iterable[Round]) -> dict[str, int]:
     """Open rounds that may not be released yet: {round id: late respondents (< k)}."""
-    ks: dict[str, int] = {}
+    candidates = [item for item in wanted if not item.closed]
+    ks = disclosure.brand_k(conn, candidates)
     held = {}
-    for item in wanted:
-        if item.closed:
-            continue
-        if item.project_id not in ks:
-            ks[item.project_id] = disclosure.thresholds(conn, item.project_id).k_brand
+    for item in candidates:
         added = rounds.too_few_new(item, ks[item.project_id])
         if added:
             held[item.id] = added

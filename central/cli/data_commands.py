@@ -110,7 +110,7 @@ def round_list(home: Path) -> None:
     CentralHome.open(home)
     with dataset.reading(home) as conn:
         items = rounds.list_rounds(conn)
-        ks = {i.project_id: disclosure.thresholds(conn, i.project_id).k_brand for i in items}
+        ks = disclosure.brand_k(conn, items)
     if not items:
         click.echo("No rounds yet: merge bundles first.")
     for item in items:

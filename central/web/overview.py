@@ -42,8 +42,7 @@ def index():
 def round_list():
     with dataset.reading(_home().path) as conn:
         items = rounds.list_rounds(conn)
-        ks = {item.project_id: disclosure.thresholds(conn, item.project_id).k_brand
-              for item in items}
+        ks = disclosure.brand_k(conn, items)
     sizes = {item.id: disclosure.respondents(item.respondents, ks[item.project_id])
              for item in items if item.closed}
     return render_template("central/rounds.html", rounds=items, sizes=sizes, ks=ks,
