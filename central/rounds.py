@@ -34,7 +34,7 @@ class Round:
     country: str
     form_id: str
     period: str
-    respondents: int  # raw: show it only through disclosure.respondents_label
+    respondents: int  # raw: show it only through disclosure.respondents(n, k)
     status: str
     changed_day: str | None
     changed_by: str | None
