@@ -28,7 +28,7 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
-from . import attachments, dropping
+from . import attachments, dropping, loops
 from .assemble import EXTERNAL, REFUSED_TYPES, ROW_KEY, TABLES_KEY, _normal_type, _refusal, assemble
 from .errors import FormError
 from .model import FormDefinition
@@ -118,6 +118,7 @@ def _load_bytes(data: bytes, filename: str, drop_unsupported: bool, files: Files
             external[ref.file_name] = attachments.choice_rows(ref.file_name, tables[ref.file_name])
     warnings: list[str] = []
     survey_json, xform = _convert(workbook, warnings)
+    loops.expand(survey_json)
     survey_json.setdefault("choices", {}).update(external)
     survey_json[TABLES_KEY] = tables
     form = assemble(survey_json)
@@ -211,7 +212,7 @@ def _refuse_unsupported_rows(rows: list[dict[str, Any]]) -> None:
             raise dropping.refusal(row, type_name)
         words = type_name.split(" ")
         element = {ROW_KEY: str(row_number)}
-        if words[0] in ("begin", "end") and len(words) > 1 and words[1] in ("repeat", "loop"):
+        if words[0] in ("begin", "end") and len(words) > 1 and words[1] == "repeat":
             if words[0] == "begin":
                 raise _refusal(element, "repeat", type_name)
         elif words[0] in REFUSED_TYPES and " ".join(words[:3]) != "select one external":
