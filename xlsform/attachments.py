@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import geojson
 from .errors import FormError
 
 ROW_KEY = "_amplify_row"
@@ -67,16 +68,30 @@ def read_tables(refs: list[Reference], files: Mapping[str, bytes], form_name: st
     for ref in refs:
         if ref.file_name in tables:
             continue
-        if not ref.file_name.lower().endswith(".csv"):
-            message = (f"'{ref.file_name}' is not a CSV file; this app reads choices and "
-                       "look-ups from CSV files only (GeoJSON and XML are not supported)")
+        geo = geojson.is_geojson(ref.file_name) and ref.column == "type"
+        if not ref.file_name.lower().endswith(".csv") and not geo:
+            message = (f"'{ref.file_name}' is not a CSV or GeoJSON file; this app reads "
+                       "choices from CSV and GeoJSON files and look-ups from CSV files "
+                       "(XML is not supported)")
             raise FormError(message, "survey", ref.row, ref.column)
         if ref.file_name not in files:
             message = (f"this row needs the file {ref.file_name}: give it with the form, "
                        f"e.g. amplify forms add {form_name} {ref.file_name}")
             raise FormError(message, "survey", ref.row, ref.column)
-        tables[ref.file_name] = read_csv(ref.file_name, files[ref.file_name])
+        if geo:
+            tables[ref.file_name] = _located(ref, geojson.read_geojson, files, MAX_ROWS)
+        else:
+            tables[ref.file_name] = read_csv(ref.file_name, files[ref.file_name])
     return tables
+
+
+def _located(ref: Reference, read: Any, files: Mapping[str, bytes], *args: Any
+             ) -> list[dict[str, str]]:
+    """``read(file_name, data, *args)``, its FormError placed at the row naming the file."""
+    try:
+        return read(ref.file_name, files[ref.file_name], *args)
+    except FormError as err:
+        raise err.located("survey", ref.row, ref.column) from None
 
 
 def read_csv(file_name: str, data: bytes) -> list[dict[str, str]]:
@@ -106,10 +121,14 @@ def read_csv(file_name: str, data: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def choice_rows(file_name: str, table: list[dict[str, str]], name_column: str = "name",
-                label_column: str = "label") -> list[dict[str, Any]]:
+def choice_rows(file_name: str, table: list[dict[str, str]], name_column: str = "",
+                label_column: str = "") -> list[dict[str, Any]]:
     """The rows of a CSV as pyxform's choices: name, label (per language when the file has
-    label::Language columns), the other columns for choice filters."""
+    label::Language columns), the other columns for choice filters. By default the name and
+    label columns are pyxform's: name and label, or id and title for a GeoJSON file."""
+    geo = geojson.is_geojson(file_name)
+    name_column = name_column or (geojson.NAME_COLUMN if geo else "name")
+    label_column = label_column or (geojson.LABEL_COLUMN if geo else "label")
     if table and name_column not in table[0]:
         raise FormError(f"has no '{name_column}' column for the choice names", file_name, 1)
     choices = []

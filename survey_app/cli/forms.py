@@ -36,7 +36,7 @@ def forms() -> None:
 @home_option
 def add(files: tuple[Path, ...], drop_unsupported: bool, home: Path | None) -> None:
     """Add XLSForm FILES (.xlsx, .xls, .csv, .md) to the station, with the CSV
-    files they read (select_one_from_file, search(), pulldata()).
+    and GeoJSON files they read (select_one_from_file, search(), pulldata()).
 
     Every file is checked first; if any is broken, nothing is stored and the
     message names the file, sheet and row. A form keeps its form_id and version
