@@ -37,11 +37,12 @@ MIN_DIGITS = 4
 ANY_DIGIT = re.compile(r"\d")
 # The phone matcher (15 regions, about 1-2.5 ms per answer) runs only where six or more
 # digits follow one another with at most four of the separators a phone number may have
-# between them (spaces, dashes, dots, slashes, brackets, tildes: the punctuation
-# phonenumbers accepts): the shortest whole number of a default region has six.
+# between them (every character of phonenumbers' own punctuation: spaces, dashes, dots
+# and the full-width dot, slashes, brackets, tildes, "x"; tests/test_scrub_phone_gate.py
+# holds the two lists together): the shortest whole number of a default region has six.
 # "since 2019", "8000 taka", "2024, 1500" skip it. A number spelt with letters
 # ("1-800-FLOWERS") is not looked for.
-PHONE_SEPARATOR = ("[\\s\\-\u2010-\u2015\u2212\u30fc\uff0d\uff0f\u00ad\u200b\u2060"
+PHONE_SEPARATOR = ("[\\s\\-x\u2010-\u2015\u2212\u30fc\uff0d-\uff0f\u00ad\u200b\u2060"
                    "\u3000()\uff08\uff09\uff3b\uff3d.\\[\\]/~\u2053\u223c\uff5e]")
 PHONE_LIKE = re.compile(rf"\d(?:{PHONE_SEPARATOR}{{0,4}}\d){{5,}}")
 
