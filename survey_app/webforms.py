@@ -25,6 +25,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, TimeInput
 
 from xlsform.logic import (
@@ -51,7 +52,18 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PageForm(FlaskForm):
-    """Base of the generated page forms; see build_page_form."""
+    """Base of the generated page forms; see build_page_form.
+
+    Question fields are reached as ``form[name]`` only, never as attributes: WTForms would
+    set each field as an attribute of the form, so a question named ``validate``, ``data``
+    or ``__init__`` would hide the form's own. Only the CSRF field is an attribute.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Field) and name != self.meta.csrf_field_name \
+                and self._fields.get(name) is value:
+            return
+        super().__setattr__(name, value)
 
     def answers(self) -> dict[str, Any]:
         """This page's submitted answers: strings, lists for select_multiple."""
@@ -63,7 +75,7 @@ class PageForm(FlaskForm):
         return found
 
     def validate(self, extra_validators=None) -> bool:
-        super().validate(extra_validators)
+        BaseForm.validate(self, extra_validators)  # no validate_<name> methods looked up
         merged = {**self.__known_answers, **self.answers()}
         self.answer_errors = page_errors(self.__definition, self.__page, merged, self.__lang)
         for name, field in self._fields.items():
