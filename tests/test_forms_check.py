@@ -29,8 +29,8 @@ WITH_GPS = [
     {"type": "integer", "name": "n", "label": "N"},
     {"type": "end group"},
 ]
-REPEAT = [{"type": "begin repeat", "name": "kids", "label": "Kids"},
-          {"type": "text", "name": "kid", "label": "Name"}, {"type": "end repeat"}]
+REPEAT = [{"type": "begin repeat", "name": "kids", "label": "Kids"},  # empty: refused
+          {"type": "end repeat"}]
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def test_references():
         ("../age > 3", "paths"),
         ("instance('x')/root/item", "instance()"),
         ("pulldata('f')", "pulldata() cannot take 1 argument(s)"),
-        ("position(..)", "position()"),
+        ("indexed-repeat(${a}, 2, 1)", "pairs of a repeat and an instance number"),
         ("sqrtt(4)", "sqrtt() is not supported"),
         ("if(${a}, 1)", "cannot take 2 argument(s)"),
         ("regex(., '[a-')", "regular expression"),

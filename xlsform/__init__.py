@@ -2,7 +2,7 @@
 
 from .errors import FormError
 from .loader import load_xlsform, load_xlsform_bytes
-from .model import Choice, FormDefinition, Page, Question, label_in
+from .model import Choice, FormDefinition, Page, Question, Repeat, label_in
 
 __all__ = [
     "Choice",
@@ -10,6 +10,7 @@ __all__ = [
     "FormError",
     "Page",
     "Question",
+    "Repeat",
     "label_in",
     "load_xlsform",
     "load_xlsform_bytes",

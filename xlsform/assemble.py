@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import attachments, expressions
@@ -24,6 +24,7 @@ from .model import (
     Node,
     Page,
     Question,
+    Repeat,
     label_in,
 )
 
@@ -186,6 +187,7 @@ class _Assembler:
         self.survey = survey
         self.choice_lists = self._choice_lists(survey.get("choices") or {})
         self.pages: list[Page] = []
+        self.repeats: dict[str, Repeat] = {}
         self.questions: dict[str, Question] = {}
         self.elements: list[tuple[dict[str, Any], Question, list[str]]] = []
         # Every element's path (group names, then its own) and key: its name, or its path
@@ -194,6 +196,7 @@ class _Assembler:
         self.key_of: dict[int, str] = {}
         self.by_path: dict[tuple[str, ...], str] = {}
         self.group_paths: set[tuple[str, ...]] = set()
+        self.repeat_paths: set[tuple[str, ...]] = set()
         self.list_of: dict[str, str] = {}
         # Names the pages need for themselves (see model.RESERVED_NAMES): name -> key.
         self.renamed: dict[str, str] = {}
@@ -237,6 +240,8 @@ class _Assembler:
             self.list_of[key] = str(element.get("list_name") or element.get("itemset") or "")
             if element.get("type") in GROUP_TYPES:
                 self.group_paths.add(path)
+            if element.get("type") == "repeat":
+                self.repeat_paths.add(path)
 
     def _key(self, element: dict[str, Any]) -> str:
         return self.key_of.get(id(element)) or str(element.get("name", ""))
@@ -257,38 +262,81 @@ class _Assembler:
             found = tuple(here)
             if found in self.by_path and found not in self.group_paths:
                 return self.by_path[found]
+            repeat = self._repeat_around(found)
+            if repeat is not None:  # position(..), count(../x): the repeat (instance) meant
+                return self.by_path[repeat]
             message = f"the path '{text}' does not lead to a question of this form"
             raise FormError(message, column=column)
 
         return resolve
 
+    def _repeat_around(self, path: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The repeat at ``path``, or the innermost one around the group at ``path``."""
+        if path not in self.group_paths:
+            return None
+        while path and path not in self.repeat_paths:
+            path = path[:-1]
+        return path or None
+
     # ---- walking the tree
     def walk_top(self) -> None:
+        self._walk_level(self.survey.get("children", []), [], "", None)
+
+    def _walk_level(self, children: list[dict], ancestors: list[Node], sensitivity: str,
+                    repeat: str | None) -> None:
+        """The top of the form or of a repeat: each group is a page, each run of loose
+        questions another, each repeat its own pages."""
         run: Page | None = None
-        for element in self.survey.get("children", []):
+        for element in children:
             kind = element.get("type")
             if kind == "group" and element.get("control", {}).get("bodyless"):
                 continue  # pyxform's meta block (instanceID)
-            if kind in ("group", "repeat", "loop"):
+            if kind in ("repeat", "loop"):
                 run = None
-                self._refuse_repeat(element)
-                page = self._new_page(element)
-                self._walk(element.get("children", []), page, [], self._sensitivity(element))
-                continue
-            if run is None:
-                run = self._new_page(None)
-            self._element(element, run, [], "")
+                self._repeat(element, ancestors, sensitivity, repeat)
+            elif kind == "group":
+                run = None
+                page = self._new_page(element, repeat)
+                inherited = self._sensitivity(element) or sensitivity
+                self._walk(element.get("children", []), [page], ancestors, inherited)
+            else:
+                if run is None:
+                    run = self._new_page(None, repeat)
+                self._element(element, run, ancestors, sensitivity)
+
+    def _repeat(self, element: dict[str, Any], ancestors: list[Node], sensitivity: str,
+                parent: str | None) -> None:
+        self._refuse_repeat(element)
+        self._claim_name(element)
+        own = self._expression(element, "relevant")
+        count = element.get("control", {}).get("jr:count")
+        repeat = Repeat(
+            name=self._key(element),
+            label=self.ctx.texts(element.get("label")),
+            parent=parent,
+            count=self._expression(element, "repeat_count", count) if count else None,
+            relevant=_and([*ancestors, own]),
+            appearance=self._appearance(element),
+            row=_row(element),
+        )
+        self.repeats[repeat.name] = repeat
+        inherited = self._sensitivity(element) or sensitivity
+        self._walk_level(element.get("children", []), [*ancestors, own], inherited, repeat.name)
+        inside = [r for r in self.repeats.values() if r.parent == repeat.name]
+        if not repeat.question_names and not inside:
+            message = f"the repeat '{repeat.name}' has no questions; add some or remove it"
+            raise FormError(message, "survey", repeat.row, "type")
 
     def _refuse_repeat(self, element: dict[str, Any]) -> None:
-        if element.get("type") in ("repeat", "loop"):
+        if element.get("type") == "loop":
             raise _refusal(element, "repeat", "begin " + element["type"])
 
-    def _new_page(self, group: dict[str, Any] | None) -> Page:
+    def _new_page(self, group: dict[str, Any] | None, repeat: str | None) -> Page:
+        kind = "page" if repeat is None else "repeat"
         if group is None:
-            name = f"p{len(self.pages) + 1}"
-            while name in self._taken():
-                name += "_"
-            page = Page(name=name)
+            first_in_repeat = repeat is not None and all(p.repeat != repeat for p in self.pages)
+            name = repeat if first_in_repeat else self._fresh_name(f"p{len(self.pages) + 1}")
+            page = Page(name=name, kind=kind, repeat=repeat)
         else:
             self._claim_name(group)
             page = Page(
@@ -296,9 +344,16 @@ class _Assembler:
                 label=self.ctx.texts(group.get("label")),
                 relevant=self._expression(group, "relevant"),
                 appearance=self._appearance(group),
+                kind=kind,
+                repeat=repeat,
             )
         self.pages.append(page)
         return page
+
+    def _fresh_name(self, name: str) -> str:
+        while name in self._taken():
+            name += "_"
+        return name
 
     def _all_names(self) -> set[str]:
         return self.ctx.names | {page.name for page in self.pages}
@@ -308,17 +363,27 @@ class _Assembler:
         return self._all_names() | set(self.key_of.values())
 
     def _walk(
-        self, children: list[dict], page: Page, ancestors: list[Node], sensitivity: str
+        self, children: list[dict], page: list[Page], ancestors: list[Node], sensitivity: str
     ) -> None:
+        """The inside of a group page (``page[0]``, the page questions go on): groups within
+        are flattened; a repeat within ends the page, and what follows it goes on a new page
+        with the group's label and relevance."""
         for element in children:
-            if element.get("type") in ("group", "repeat", "loop"):
-                self._refuse_repeat(element)
+            kind = element.get("type")
+            if kind in ("repeat", "loop"):
+                group_page = page[0]
+                self._repeat(element, [group_page.relevant, *ancestors], sensitivity,
+                             group_page.repeat)
+                page[0] = replace(group_page, name=self._fresh_name(f"{group_page.name}_"),
+                                  question_names=[])
+                self.pages.append(page[0])
+            elif kind == "group":
                 self._claim_name(element)
                 relevant = self._expression(element, "relevant")
                 inherited = self._sensitivity(element) or sensitivity
                 self._walk(element.get("children", []), page, [*ancestors, relevant], inherited)
             else:
-                self._element(element, page, ancestors, sensitivity)
+                self._element(element, page[0], ancestors, sensitivity)
 
     def _element(
         self, element: dict[str, Any], page: Page, ancestors: list[Node], sensitivity: str
@@ -340,6 +405,12 @@ class _Assembler:
         page.question_names.append(question.name)
         self.questions[question.name] = question
         self.elements.append((element, question, ancestors))
+        self._in_repeat(question, page)
+
+    def _in_repeat(self, question: Question, page: Page) -> None:
+        question.repeat = page.repeat
+        if page.repeat is not None:
+            self.repeats[page.repeat].question_names.append(question.name)
 
     def _day_question(self, element: dict[str, Any], page: Page) -> None:
         """start, end and today: kept as the day only, a calculate of today()."""
@@ -348,6 +419,7 @@ class _Assembler:
                             calculation=["fn", "today"], row=_row(element))
         page.question_names.append(question.name)
         self.questions[question.name] = question
+        self._in_repeat(question, page)
 
     def _question(self, element: dict[str, Any], type_name: str, page: Page) -> Question:
         if type_name in REFUSED_TYPES:
@@ -619,7 +691,7 @@ class _Assembler:
             question.required_if = self._expression(element, "required", text)
 
     def check_references(self) -> None:
-        known = set(self.questions)
+        known = set(self.questions) | set(self.repeats)
         for element, question, _ancestors in self.elements:
             for column, node in (
                 ("relevant", question.relevant),
@@ -684,6 +756,10 @@ def assemble(survey: dict[str, Any]) -> FormDefinition:
     for element, question, ancestors in assembler.elements:
         assembler.finish_question(element, question, ancestors)
     assembler.check_references()
+    pages = [page for page in assembler.pages if page.question_names]
+    for page in pages:
+        if page.repeat is not None:
+            assembler.repeats[page.repeat].page_names.append(page.name)
     ctx = assembler.ctx
     languages = list(ctx.languages)
     default = ctx.default_language
@@ -696,8 +772,9 @@ def assemble(survey: dict[str, Any]) -> FormDefinition:
         default_language=default if languages else DEFAULT,
         languages=languages or [DEFAULT],
         language_names={code: name for code, name in ctx.languages.items()},
-        pages=[page for page in assembler.pages if page.question_names],
+        pages=pages,
         questions=assembler.questions,
+        repeats=assembler.repeats,
         choice_lists=assembler.choice_lists,
         warnings=ctx.warnings,
     )

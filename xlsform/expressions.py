@@ -27,7 +27,7 @@ from typing import Any
 
 from .errors import FormError
 from .functions import FUNCTIONS as MORE_FUNCTIONS
-from .values import NUMERIC_RE, to_bool, to_number, to_string
+from .values import NUMERIC_RE, Nodes, to_bool, to_number, to_string
 
 Node = list
 BINARY_PRECEDENCE = {
@@ -72,10 +72,12 @@ FUNCTIONS.update({name: (fewest, most) for name, (fewest, most, _) in MORE_FUNCT
 # jr:choice-name(value, '${question}'): the assembler puts the question's labels in the
 # second argument; version(): the assembler puts the form's version in its place.
 FUNCTIONS.update({"jr:choice-name": (2, 2), "version": (0, 0), "pulldata": (2, 4)})
+# Functions over repeats (scope.py): position(..) the instance's number, indexed-repeat(
+# ${q}, ${repeat}, n [, ${inner}, m]) q in a chosen instance, and node-set aggregates.
+FUNCTIONS.update({"position": (0, 1), "indexed-repeat": (3, 7), "sum": (1, 1),
+                  "count": (1, 1), "count-non-empty": (1, 1)})
 REFUSED_FUNCTIONS = {
     "instance": "instance() lookups in external or secondary data are not supported",
-    "position": "position() counts the entries of a repeat; repeats are not supported yet",
-    "indexed-repeat": "indexed-repeat() reads a repeat; repeats are not supported yet",
 }
 QUOTES = {"'": "'‘’", "‘": "'‘’", "’": "'‘’", '"': '"“”', "“": '"“”', "”": '"“”'}
 NAME_RE = re.compile(r"[^\W\d][\w.:-]*")
@@ -257,6 +259,10 @@ class _Parser:
             raise self.error(f"{name}() cannot take {len(args)} argument(s)")
         if name == "regex" and args[1][0] == "lit":
             _check_regex(str(args[1][1]), self.where)
+        if name == "indexed-repeat" and (len(args) % 2 == 0 or any(
+                arg[0] != "ref" for arg in args[:1] + args[1::2])):
+            raise self.error("indexed-repeat() takes a question, then pairs of a repeat and "
+                             "an instance number")
         return ["fn", name, *args]
 
 
@@ -466,4 +472,53 @@ def _call(name: str, args: list[Node], ctx: _Context) -> Any:
     if name == "if":
         chosen = args[1] if to_bool(_eval(args[0], ctx)) else args[2]
         return _eval(chosen, ctx)
-    return _SIMPLE[name](*(_eval(arg, ctx) for arg in args))
+    if name in _IN_REPEATS:
+        return _IN_REPEATS[name](args, ctx)
+    values = (_eval(arg, ctx) for arg in args)
+    if name in _OVER_NODES:
+        values = (item for value in values
+                  for item in (value if isinstance(value, Nodes) else (value,)))
+    return _SIMPLE[name](*values)
+
+
+def _position(args: list[Node], ctx: _Context) -> float:
+    """position(..): the instance's number (scope.Scope; 1 outside a repeat)."""
+    where = getattr(ctx.answers, "position", None)
+    if where is None:
+        return 1.0
+    return float(where(args[0][1] if args and args[0][0] == "ref" else None))
+
+
+def _indexed_repeat(args: list[Node], ctx: _Context) -> Any:
+    numbers = {repeat[1]: _eval(number, ctx) for repeat, number in zip(
+        args[1::2], args[2::2], strict=True)}
+    indexed = getattr(ctx.answers, "indexed", None)
+    if indexed is None:  # a flat form: the one value
+        return _eval(args[0], ctx)
+    return indexed(args[0][1], numbers)
+
+
+def _nodes(value: Any) -> tuple:
+    return value if isinstance(value, Nodes) else (value,)
+
+
+def _sum(args: list[Node], ctx: _Context) -> float:
+    return float(sum(to_number(item) for item in _nodes(_eval(args[0], ctx))))
+
+
+def _count(args: list[Node], ctx: _Context, non_empty: bool = False) -> float:
+    value = _eval(args[0], ctx)
+    if isinstance(value, Nodes):
+        return float(len(value))
+    return float(not non_empty or to_string(value) != "")
+
+
+_IN_REPEATS: dict[str, Callable[[list[Node], _Context], Any]] = {
+    "position": _position,
+    "indexed-repeat": _indexed_repeat,
+    "sum": _sum,
+    "count": _count,
+    "count-non-empty": lambda args, ctx: _count(args, ctx, non_empty=True),
+}
+# Functions of any number of values that take every value of a node-set.
+_OVER_NODES = frozenset({"max", "min", "join"})

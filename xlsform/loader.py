@@ -8,7 +8,7 @@ Choices made here:
   rule). version: the settings sheet's version, else "1".
 - What a phone must not collect (location, media, barcode, device metadata such as
   deviceid) is refused with the row, or left out with ``drop_unsupported`` (dropping.py).
-- Features not supported yet (external choices, pulldata, repeats, range) are refused with
+- Features not supported yet (range, include) are refused with
   the row. start, end and today are kept as the day (a calculate of today()).
 - The custom ``sensitivity`` survey column (blank/identifying/quasi/sensitive) is read from
   the rows pyxform passes through; any other value is refused.
@@ -213,9 +213,8 @@ def _refuse_unsupported_rows(rows: list[dict[str, Any]]) -> None:
         words = type_name.split(" ")
         element = {ROW_KEY: str(row_number)}
         if words[0] in ("begin", "end") and len(words) > 1 and words[1] == "repeat":
-            if words[0] == "begin":
-                raise _refusal(element, "repeat", type_name)
-        elif words[0] in REFUSED_TYPES and " ".join(words[:3]) != "select one external":
+            continue  # repeats load, nested too (assemble.py)
+        if words[0] in REFUSED_TYPES and " ".join(words[:3]) != "select one external":
             raise _refusal(element, REFUSED_TYPES[words[0]], words[0])
 
 

@@ -7,6 +7,7 @@ never influence other questions and ``clean_answers`` never returns them.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -16,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
+from . import repeat_logic
 from .expressions import evaluate, references, to_bool, to_string
 from .model import Choice, FormDefinition, Page, Question
 
@@ -94,6 +96,9 @@ def resolve(form: FormDefinition, answers: Mapping[str, Any]) -> tuple[set[str],
     Inside ``reusing_resolutions()`` the last result is reused while the answers stay the
     same; a copy is returned either way.
     """
+    if form.repeats:
+        relevant, tree = resolved_tree(form, answers)
+        return set(relevant), repeat_logic.pruned(form, relevant, tree)
     plan = _plan(form)
     memo = _memo.get()
     if memo is None:
@@ -106,6 +111,19 @@ def resolve(form: FormDefinition, answers: Mapping[str, Any]) -> tuple[set[str],
 
 
 _memo: ContextVar[dict | None] = ContextVar("amplify_logic_memo", default=None)
+
+
+def resolved_tree(form: FormDefinition, answers: Mapping[str, Any]) -> tuple[set[str], dict]:
+    """A form with repeats: (relevant places, nested values with every instance), see
+    repeat_logic.resolve_tree; reused inside ``reusing_resolutions()`` like resolve.
+    The result is shared: do not change it."""
+    memo = _memo.get()
+    if memo is None:
+        return repeat_logic.resolve_tree(form, answers)
+    snapshot = (repeat_logic.plan_of(form), date.today(), copy.deepcopy(dict(answers)))
+    if memo.get("tree_key") != snapshot:
+        memo["tree_key"], memo["tree"] = snapshot, repeat_logic.resolve_tree(form, answers)
+    return memo["tree"]
 
 
 @contextmanager
@@ -253,7 +271,10 @@ def filter_waits_on_page(form: FormDefinition, question: Question, page: Page) -
 def page_errors(
     form: FormDefinition, page: Page, answers: Mapping[str, Any], lang: str = "en"
 ) -> dict[str, str]:
-    """name -> message for every relevant question on ``page`` whose answer is not OK."""
+    """name -> message for every relevant question on ``page`` whose answer is not OK.
+    (A page inside a repeat: see page_errors_at.)"""
+    if form.repeats:
+        return repeat_logic.page_errors_at(form, page.name, answers, lang)
     relevant, values = resolve(form, answers)
     errors = {}
     for name in page.question_names:
@@ -349,7 +370,10 @@ def _step(
 def next_page(
     form: FormDefinition, answers: Mapping[str, Any], current_page_name: str | None
 ) -> str | None:
-    """The next page to show after ``current_page_name`` (None: the first), or None at the end."""
+    """The next page to show after ``current_page_name`` (None: the first), or None at the
+    end. In a form with repeats, pages are addresses ("page~2", "repeat~add")."""
+    if form.repeats:
+        return repeat_logic.step(form, answers, current_page_name, 1)
     return _step(form, answers, current_page_name, 1)
 
 
@@ -357,12 +381,17 @@ def previous_page(
     form: FormDefinition, answers: Mapping[str, Any], current_page_name: str | None
 ) -> str | None:
     """The page before ``current_page_name`` (None: the last shown page), or None."""
+    if form.repeats:
+        return repeat_logic.step(form, answers, current_page_name, -1)
     return _step(form, answers, current_page_name, -1)
 
 
 def first_page(form: FormDefinition, answers: Mapping[str, Any]) -> str:
     """The first page to show for these answers (the form's first when none applies)."""
-    return next_page(form, answers, None) or form.pages[0].name
+    found = next_page(form, answers, None)
+    if found is None and form.repeats:
+        return repeat_logic.sequence(form, answers)[0].address
+    return found or form.pages[0].name
 
 
 def shown_pages(form: FormDefinition, answers: Mapping[str, Any]) -> list[Page]:
@@ -393,6 +422,8 @@ def _pages_waiting(form: FormDefinition, page: Page, answers: Mapping[str, Any])
 def is_last_page(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -> bool:
     """No page can follow ``page``: none is shown now, and none waits on an answer on it
     (an unanswered page does not end the path because nothing shows after it yet)."""
+    if form.repeats:
+        return is_last_address(form, page.name, answers)
     return next_page(form, answers, page.name) is None and \
         not _pages_waiting(form, page, answers)
 
@@ -400,16 +431,43 @@ def is_last_page(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
 def page_position(form: FormDefinition, page: Page, answers: Mapping[str, Any]
                   ) -> tuple[int, int]:
     """(number of ``page``, pages in all) among the pages that apply or wait on ``page``."""
+    if form.repeats:
+        return position_at(form, page.name, answers)
     counted = {p.name for p in shown_pages(form, answers)} | {page.name} | {
         p.name for p in _pages_waiting(form, page, answers)}
     names = [p.name for p in form.pages if p.name in counted]
     return names.index(page.name) + 1, len(names)
 
 
+def is_last_address(form: FormDefinition, address: str, answers: Mapping[str, Any]) -> bool:
+    """is_last_page for an address (any form): nothing is shown after it and nothing waits
+    on an unanswered question of it; an "add another?" place is last when nothing follows."""
+    if not form.repeats:
+        return is_last_page(form, form.page(address), answers)
+    if repeat_logic.step(form, answers, address, 1) is not None:
+        return False
+    return not repeat_logic.waiting(form, address, answers)
+
+
+def position_at(form: FormDefinition, address: str, answers: Mapping[str, Any]
+                ) -> tuple[int, int]:
+    """page_position for an address (any form): (its number, places in all) among the
+    places shown, itself and those waiting on it."""
+    if not form.repeats:
+        return page_position(form, form.page(address), answers)
+    waiting = set(repeat_logic.waiting(form, address, answers))
+    counted = [stop.address for stop in repeat_logic.sequence(form, answers)
+               if stop.shown or stop.address == address or stop.address in waiting]
+    return counted.index(address) + 1, len(counted)
+
+
 def first_page_with_errors(form: FormDefinition, answers: Mapping[str, Any], lang: str,
                            skip: Page | None = None) -> tuple[str, dict[str, str]] | None:
     """The first page that applies and has an answer to fix, with its errors; None when
-    every page is valid. ``skip``: a page already checked with these very answers."""
+    every page is valid. ``skip``: a page already checked with these very answers (in a
+    form with repeats, its address may be given instead; the result names an address)."""
+    if form.repeats:
+        return repeat_logic.first_errors(form, answers, lang, skip)
     for page in shown_pages(form, answers):
         if page is skip:
             continue
@@ -458,7 +516,19 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
     depend on this page's inputs, in form order), "values": {name: value} (other answers the
     expressions use, as the server knows them), and on a page with a cascade "choices":
     {name: {"filter": AST, "rows": {choice name: its row}}} (see filter_waits_on_page)}.
+    (A page of a repeat instance: client_logic_at.)
     """
+    if form.repeats:
+        return client_logic_at(form, page.name, answers)
+    logic, needed = _page_logic(form, page, _live_calculations(form, set(page.question_names)))
+    _relevant, values = resolve(form, answers)
+    logic["values"] = {name: values[name] for name in needed if name in values}
+    return logic
+
+
+def _page_logic(form: FormDefinition, page: Page, live_calculations: set[str]
+                ) -> tuple[dict[str, Any], list[str]]:
+    """client_logic without values, and the names whose values it needs, sorted."""
     on_page = set(page.question_names)
     relevant_asts = {
         name: form.questions[name].relevant
@@ -472,14 +542,12 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
     }
     needed = set().union(*(references(node) for node in relevant_asts.values()),
                          *(references(q.choice_filter) for q in live_filters.values()))
-    live_calculations = _live_calculations(form, on_page)
     seen: set[str] = set()
     while needed - seen:
         name = (needed - seen).pop()
         seen.add(name)
         if name in live_calculations:
             needed |= references(form.questions[name].calculation or ["lit", ""])
-    _relevant, values = resolve(form, answers)
     logic: dict[str, Any] = {
         "page": page.name,
         "relevant": relevant_asts,
@@ -488,11 +556,6 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
             for name in form.questions
             if name in seen and name in live_calculations
         },
-        "values": {
-            name: values[name]
-            for name in sorted(seen - on_page - live_calculations)
-            if name in values
-        },
     }
     if live_filters:  # only pages with a cascade pay for the choices' rows
         logic["choices"] = {
@@ -500,6 +563,32 @@ def client_logic(form: FormDefinition, page: Page, answers: Mapping[str, Any]) -
                    "rows": {c.name: _choice_row(c) for c in form.choices_for(question)}}
             for name, question in live_filters.items()
         }
+    return logic, sorted(seen - on_page - live_calculations)
+
+
+def client_logic_at(form: FormDefinition, address: str, answers: Mapping[str, Any]
+                    ) -> dict[str, Any]:
+    """client_logic for the page at ``address`` of a form with repeats: "values" is empty
+    and "scope" {"path": [[repeat, number], ...], "chains": {name: [repeats around it]},
+    "repeats": [names], "tree": the nested values the expressions read} lets logic.js read
+    ``${sibling}``, outer questions, position(), count(), sum(), indexed-repeat() as the
+    server does. Calculations of other levels stay as the server worked them out."""
+    place = repeat_logic.parse_address(form, address)
+    if place.page is None:
+        raise KeyError(address)
+    plan = repeat_logic.plan_of(form)
+    live = {name for name in _live_calculations(form, set(place.page.question_names))
+            if form.questions[name].repeat == place.page.repeat}
+    logic, needed = _page_logic(form, place.page, live)
+    _relevant, tree = resolved_tree(form, answers)
+    kept = set(needed) | {level for name in needed for level in plan.chains[name]}
+    names = kept | set(place.page.question_names) | live
+    logic.update(page=address, values={}, scope={
+        "path": [list(step) for step in place.path],
+        "chains": {name: list(plan.chains[name]) for name in sorted(names)},
+        "repeats": sorted(name for name in names if name in form.repeats),
+        "tree": repeat_logic.only(form, tree, kept),
+    })
     return logic
 
 
@@ -516,3 +605,14 @@ def _live_calculations(form: FormDefinition, on_page: set[str]) -> set[str]:
                 live.add(name)
                 changed = True
     return live
+
+
+# The repeat API lives in repeat_logic; these are its public names (see its docstrings).
+parse_address = repeat_logic.parse_address
+page_errors_at = repeat_logic.page_errors_at
+scope_at = repeat_logic.scope_at
+instance_values = repeat_logic.instance_values
+instance_count = repeat_logic.instance_count
+add_instance = repeat_logic.add_instance
+remove_instance = repeat_logic.remove_instance
+merge_posted = repeat_logic.merge_posted

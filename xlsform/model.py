@@ -34,7 +34,7 @@ QUESTION_TYPES = frozenset(
 # Types that have no input of their own on a page.
 NO_INPUT_TYPES = frozenset({"note", "calculate", "hidden"})
 SENSITIVITY_LEVELS = ("", "identifying", "quasi", "sensitive")
-PAGE_KINDS = ("page", "repeat")  # "repeat" is reserved: the loader refuses repeats today.
+PAGE_KINDS = ("page", "repeat")  # "repeat": a page inside a repeat (see Page.repeat)
 
 # Question names that would clash with attributes of the web form classes built from a page
 # (field names are question keys), or with the controls posted beside the answers on an
@@ -127,6 +127,7 @@ class Question:
     default: str = ""
     read_only: bool = False
     row: int | None = None  # survey sheet row, for messages
+    repeat: str | None = None  # the innermost repeat it is in (answers: see Repeat)
 
     @property
     def has_input(self) -> bool:
@@ -145,9 +146,33 @@ class Page:
     question_names: list[str] = field(default_factory=list)
     kind: str = "page"
     appearance: str = ""
+    repeat: str | None = None  # the innermost repeat it is in: shown once per instance
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Page:
+        return cls(**data)
+
+
+@dataclass
+class Repeat:
+    """A ``begin repeat`` block. Its answers are a list of instance dicts kept under its
+    name in the answers of its parent (the form, or the parent repeat's instance):
+    ``answers["household"] = [{"member_name": "A", "children": [{...}]}, ...]``."""
+
+    name: str
+    label: Texts = field(default_factory=dict)
+    parent: str | None = None  # the enclosing repeat
+    # repeat_count / jr:count (a number or an expression), read in the parent's instance.
+    count: Node | None = None
+    # The repeat's own relevance AND every enclosing group's.
+    relevant: Node | None = None
+    appearance: str = ""
+    row: int | None = None
+    question_names: list[str] = field(default_factory=list)  # directly inside, in order
+    page_names: list[str] = field(default_factory=list)  # pages whose innermost repeat it is
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Repeat:
         return cls(**data)
 
 
@@ -167,6 +192,16 @@ class FormDefinition:
     dropped: list[str] = field(default_factory=list)
     # The CSV files the form reads (choices from a file, search(), pulldata()): name -> text.
     attachments: dict[str, str] = field(default_factory=dict)
+    # The repeats, in form order (empty for a form without any).
+    repeats: dict[str, Repeat] = field(default_factory=dict)
+
+    def repeat_chain(self, repeat: str | None) -> list[str]:
+        """``repeat`` and the repeats around it, outermost first ([] for None)."""
+        chain: list[str] = []
+        while repeat is not None:
+            chain.insert(0, repeat)
+            repeat = self.repeats[repeat].parent
+        return chain
 
     def sensitivity_of(self, name: str) -> str:
         """The declared sensitivity of a question ("" when none or unknown name)."""
@@ -199,5 +234,8 @@ class FormDefinition:
         data["choice_lists"] = {
             name: [Choice.from_json(c) for c in choices]
             for name, choices in data.get("choice_lists", {}).items()
+        }
+        data["repeats"] = {
+            name: Repeat.from_json(r) for name, r in data.get("repeats", {}).items()
         }
         return cls(**data)

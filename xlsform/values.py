@@ -18,10 +18,18 @@ NUMERIC_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$", re.ASCII)
 EPOCH = date(1970, 1, 1)
 
 
+class Nodes(tuple):
+    """The values of one question in several repeat instances (an XPath node-set), as
+    ``${q}`` gives them outside q's instance: sum(), count(), max(), min() and join() take
+    every one; anything else reads the first (text, number) or whether there is one."""
+
+
 def to_string(value: Any) -> str:
     """A value as XForms sees it as text (lists are space-joined)."""
     if value is None:
         return ""
+    if isinstance(value, Nodes):
+        return to_string(value[0]) if value else ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
@@ -61,6 +69,8 @@ def to_number(value: Any) -> float:
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
         return float(value)
+    if isinstance(value, Nodes):
+        return to_number(value[0]) if value else math.nan
     text = to_string(value).strip()
     if NUMERIC_RE.match(text):
         return float(text)
@@ -87,6 +97,8 @@ def days(text: str) -> float:
 def to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
+    if isinstance(value, Nodes):
+        return len(value) > 0
     if isinstance(value, (int, float)):
         return not math.isnan(value) and value != 0
     if isinstance(value, (list, tuple)):
