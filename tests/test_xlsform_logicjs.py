@@ -180,5 +180,6 @@ def test_logic_js_is_small_and_data_driven():
     source = LOGIC_JS.read_text()
     assert not re.search(r"\beval\(|new Function|innerHTML", source)
     squeezed = re.sub(r"/\*.*?\*/|^\s+|\s*\n", "", source, flags=re.S | re.M)
-    # Every phone loads it once per tab, gzipped (the 30 KB page budget is for gzip).
-    assert len(gzip.compress(squeezed.encode(), 6)) < 4200
+    # Every phone loads it once per tab, gzipped (the 30 KB page budget is for gzip);
+    # repeats (the Scope look-up, position, indexed-repeat, node-sets) took it from 4.0 KB.
+    assert len(gzip.compress(squeezed.encode(), 6)) < 5000

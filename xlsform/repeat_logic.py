@@ -137,7 +137,10 @@ def _repeat_pass(form: FormDefinition, plan: TreePlan, name: str, answers: Mappi
                  node: dict, path: Path, relevant: set[str], tree: dict) -> bool:
     repeat = form.repeats[name]
     scope = plan.scope(tree, path)
-    if repeat.count is not None:
+    applies = _applies(form, plan, name, tree, path)
+    if not applies:
+        count = 0  # a repeat that does not apply has no instances (count() gives 0)
+    elif repeat.count is not None:
         count = _count(evaluate(repeat.count, scope))
     else:
         count = min(len(instances(answers, name)), MAX_INSTANCES)
@@ -145,7 +148,6 @@ def _repeat_pass(form: FormDefinition, plan: TreePlan, name: str, answers: Mappi
     changed = len(listed) != count
     del listed[count:]
     listed.extend({} for _ in range(count - len(listed)))
-    applies = _applies(form, plan, name, tree, path, count)
     address = name + suffix(path)
     changed = changed or applies != (address in relevant)
     (relevant.add if applies else relevant.discard)(address)
@@ -161,14 +163,14 @@ def _count(value: Any) -> int:
     return 0 if not math.isfinite(number) else max(0, min(MAX_INSTANCES, int(number)))
 
 
-def _applies(form: FormDefinition, plan: TreePlan, name: str, tree: dict, path: Path,
-             count: int) -> bool:
-    """The repeat's relevance, read in a new instance after the last (ODK reads it in each
-    instance; a relevance on the repeat reads the answers around it)."""
+def _applies(form: FormDefinition, plan: TreePlan, name: str, tree: dict, path: Path
+             ) -> bool:
+    """The repeat's relevance, read in an empty instance (ODK reads it in each instance; a
+    relevance on a repeat reads the answers around it)."""
     node = form.repeats[name].relevant
     if node is None:
         return True
-    return to_bool(evaluate(node, plan.scope(tree, (*path, (name, count + 1)))))
+    return to_bool(evaluate(node, plan.scope(tree, (*path, (name, MAX_INSTANCES + 1)))))
 
 
 def pruned(form: FormDefinition, relevant: set[str], tree: Mapping[str, Any],

@@ -6,8 +6,12 @@
   var NUM = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/, DATE = /^\d{4}-\d{2}-\d{2}$/,
     DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
 
+  /* A question's values in several repeat instances (xlsform/values.py Nodes). */
+  function Nodes(a) { this.v = a; }
+  function nodes(v) { return v instanceof Nodes ? v.v : [v]; }
   function str(v) {
     if (v === null || v === undefined) return "";
+    if (v instanceof Nodes) return v.v.length ? str(v.v[0]) : "";
     if (typeof v === "boolean") return v ? "true" : "false";
     if (Array.isArray(v)) return v.map(str).join(" ");
     if (typeof v === "number") {
@@ -24,6 +28,7 @@
   function num(v) {
     if (typeof v === "boolean") return v ? 1 : 0;
     if (typeof v === "number") return v;
+    if (v instanceof Nodes) return v.v.length ? num(v.v[0]) : NaN;
     var t = str(v).trim();
     if (NUM.test(t)) return parseFloat(t);
     if (DATE.test(t)) return days(t);
@@ -34,6 +39,7 @@
   }
   function bool(v) {
     if (typeof v === "boolean") return v;
+    if (v instanceof Nodes) return v.v.length > 0;
     if (typeof v === "number") return !isNaN(v) && v !== 0;
     if (Array.isArray(v)) return v.length > 0;
     return str(v) !== "";
@@ -195,16 +201,70 @@
     "*": function (a, b) { return a * b; }, "div": div, "mod": mod
   };
 
+  /* Where an expression in a repeat instance reads its values: xlsform/scope.py. */
+  function Scope(t, p, c, r) { this.t = t; this.p = p; this.c = c; this.r = r; }
+  function inst(node, r) {
+    var l = node[r];
+    return Array.isArray(l) ? l.map(function (e) { return e && typeof e === "object" && !Array.isArray(e) ? e : {}; }) : [];
+  }
+  function at(node, r, i) { var l = inst(node, r); return i > 0 && i <= l.length ? l[i - 1] : {}; }
+  function flat(ls) { return [].concat.apply([], ls); }
+  Scope.prototype.get = function (name) {
+    var chain = this.c[name] || [], node = this.t, k = 0, rep = this.r.indexOf(name) >= 0, ns;
+    while (k < chain.length && k < this.p.length && this.p[k][0] === chain[k]) node = at(node, chain[k], this.p[k++][1]);
+    if (k === chain.length) return rep ? new Nodes(inst(node, name)) : node[name];
+    ns = [node];
+    chain.slice(k).forEach(function (r) { ns = flat(ns.map(function (n) { return inst(n, r); })); });
+    if (rep) return new Nodes(flat(ns.map(function (n) { return inst(n, name); })));
+    return new Nodes(ns.map(function (n) { return n[name]; }).filter(function (v) { return !empty(v); }));
+  };
+  Scope.prototype.pos = function (r) {
+    for (var i = this.p.length - 1; i >= 0; i--) if (r === null || this.p[i][0] === r) return this.p[i][1];
+    return 1;
+  };
+  Scope.prototype.idx = function (name, nums) {
+    var here = {}, path = [], bad = false;
+    this.p.forEach(function (x) { here[x[0]] = x[1]; });
+    (this.c[name] || []).forEach(function (r) {
+      var n = r in nums ? num(nums[r]) : r in here ? here[r] : 1;
+      if (!isFinite(n) || n < 1) bad = true;
+      path.push([r, Math.trunc(n)]);
+    });
+    var v = bad ? "" : new Scope(this.t, path, this.c, this.r).get(name);
+    return v === undefined || v === null ? "" : v;
+  };
+  function count(ev, a, nonEmpty) {
+    var v = ev(a[0]);
+    return v instanceof Nodes ? v.v.length : !nonEmpty || str(v) !== "" ? 1 : 0;
+  }
+  var IN = {
+    "position": function (a, ev, s) { return s instanceof Scope ? s.pos(a.length && a[0][0] === "ref" ? a[0][1] : null) : 1; },
+    "indexed-repeat": function (a, ev, s) {
+      if (!(s instanceof Scope)) return ev(a[0]);
+      var nums = {};
+      for (var i = 1; i < a.length; i += 2) nums[a[i][1]] = ev(a[i + 1]);
+      return s.idx(a[0][1], nums);
+    },
+    "sum": function (a, ev) { return nodes(ev(a[0])).reduce(function (t, v) { return t + num(v); }, 0); },
+    "count": function (a, ev) { return count(ev, a, false); },
+    "count-non-empty": function (a, ev) { return count(ev, a, true); }
+  }, OVER = { "max": 1, "min": 1, "join": 1 };
+
   function evaluate(n, answers, current, row) {
     var k = n[0], ev = function (x) { return evaluate(x, answers, current, row); };
     if (k === "lit") return n[1];
-    if (k === "ref") { var v = answers[n[1]]; return v === undefined || v === null ? "" : v; }
+    if (k === "ref") {
+      var v = answers instanceof Scope ? answers.get(n[1]) : answers[n[1]];
+      return v === undefined || v === null ? "" : v;
+    }
     if (k === "cur") return current === undefined || current === null ? "" : current;
     if (k === "col") return str((row || {})[n[1]]);
     if (k === "neg") return -num(ev(n[1]));
     if (k === "fn") {
       if (n[1] === "if") return bool(ev(n[2])) ? ev(n[3]) : ev(n[4]);
-      return FN[n[1]].apply(null, n.slice(2).map(ev));
+      if (IN[n[1]]) return IN[n[1]](n.slice(2), ev, answers);
+      var vs = n.slice(2).map(ev);
+      return FN[n[1]].apply(null, OVER[n[1]] ? flat(vs.map(nodes)) : vs);
     }
     if (k === "or") return bool(ev(n[1])) || bool(ev(n[2]));
     if (k === "and") return bool(ev(n[1])) && bool(ev(n[2]));
@@ -232,14 +292,25 @@
      CSRF token are not answers), repeated until no box changes (a hidden box empties). */
   function update(form, logic) {
     for (var pass = 0; pass < 10; pass++) {
-      var answers = Object.assign({}, logic.values || {}), changed = false, name;
+      var answers = Object.assign({}, logic.values || {}), changed = false, name, sc = logic.scope, ctx;
       form.querySelectorAll("[data-q] [name]").forEach(function (el) {
         var v = inputValue(form, el.name);
         if (!empty(v)) answers[el.name] = v;
       });
-      for (name in logic.calculate || {}) answers[name] = str(evaluate(logic.calculate[name], answers));
+      ctx = answers;
+      if (sc) { /* a repeat instance's page: its answers go into its place in the tree */
+        var tree = JSON.parse(JSON.stringify(sc.tree)), own = tree;
+        sc.path.forEach(function (x) {
+          var l = Array.isArray(own[x[0]]) ? own[x[0]] : own[x[0]] = [];
+          while (l.length < x[1]) l.push({});
+          own = l[x[1] - 1];
+        });
+        answers = Object.assign(own, answers);
+        ctx = new Scope(tree, sc.path, sc.chains, sc.repeats);
+      }
+      for (name in logic.calculate || {}) answers[name] = str(evaluate(logic.calculate[name], ctx));
       for (name in logic.relevant || {}) {
-        var show = bool(evaluate(logic.relevant[name], answers, answers[name]));
+        var show = bool(evaluate(logic.relevant[name], ctx, answers[name]));
         form.querySelectorAll("[data-q='" + name + "']").forEach(function (box) {
           if (box.hidden === show) {
             changed = true;
@@ -248,7 +319,7 @@
           }
         });
       }
-      for (name in logic.choices || {}) changed = filterChoices(form, name, logic.choices[name], answers) || changed;
+      for (name in logic.choices || {}) changed = filterChoices(form, name, logic.choices[name], ctx) || changed;
       if (!changed) return;
     }
   }
@@ -285,7 +356,7 @@
   }
 
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { evaluate: evaluate, str: str, update: update, start: start };
+    module.exports = { evaluate: evaluate, str: str, update: update, start: start, Scope: Scope };
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else { start(); }
