@@ -339,3 +339,19 @@ def test_sequence_of_a_flat_form_is_its_pages(tmp_path):
     assert logic.next_page(flat, {}, "p1") is None
     assert logic.next_page(flat, {"a": "x"}, "p1") == "g"
     assert logic.position_at(flat, "p1", {}) == logic.page_position(flat, flat.page("p1"), {})
+
+
+def test_a_phone_form_leaves_out_a_repeat_counted_by_an_identifying_answer(tmp_path):
+    rows = [{"type": "integer", "name": "kids", "label": "Children", "sensitivity": "identifying"},
+            {"type": "begin repeat", "name": "children", "label": "Child",
+             "repeat_count": "${kids}"},
+            {"type": "text", "name": "child_name", "label": "Name"},
+            {"type": "end repeat"},
+            {"type": "text", "name": "other", "label": "Other"}]
+    full = load_xlsform(write_xlsform(tmp_path / "kids.xlsx", rows))
+    phone, left_out = logic.without_identifying(full)
+    assert left_out == ["kids", "child_name"]
+    assert phone.repeats["children"].question_names == []
+    assert [page.name for page in phone.pages] == ["p3"]
+    assert logic.clean_answers(phone, {"other": "x", "children": [{"child_name": "A"}]}) == \
+        {"other": "x"}

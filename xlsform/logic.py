@@ -486,7 +486,8 @@ def without_identifying(form: FormDefinition) -> tuple[FormDefinition, list[str]
     while grew:
         grew = False
         for name, question in form.questions.items():
-            if name not in removed and _depends_on(question, removed):
+            if name not in removed and (_depends_on(question, removed)
+                                        or _count_depends_on(form, question, removed)):
                 removed.add(name)
                 grew = True
     if not removed:
@@ -496,7 +497,18 @@ def without_identifying(form: FormDefinition) -> tuple[FormDefinition, list[str]
              for page in form.pages]
     pages = [page for page in pages if page.question_names]
     left_out = [name for name in form.questions if name in removed]
-    return replace(form, questions=questions, pages=pages), left_out
+    kept_pages = {page.name for page in pages}
+    repeats = {name: replace(repeat,
+                             question_names=[n for n in repeat.question_names if n in questions],
+                             page_names=[n for n in repeat.page_names if n in kept_pages])
+               for name, repeat in form.repeats.items()}
+    return replace(form, questions=questions, pages=pages, repeats=repeats), left_out
+
+
+def _count_depends_on(form: FormDefinition, question: Question, names: set[str]) -> bool:
+    """The question is in a repeat whose number of instances is read from ``names``."""
+    counts = (form.repeats[r].count for r in form.repeat_chain(question.repeat))
+    return any(count is not None and references(count) & names for count in counts)
 
 
 def _depends_on(question: Question, names: set[str]) -> bool:

@@ -90,10 +90,3 @@ class Scope:
             path.append((level, int(number)))
         value = Scope(self.tree, tuple(path), self.chains, self.repeats).get(name)
         return "" if value is None else value
-
-    def with_value(self, name: str, value: Any) -> None:
-        """Set ``name`` in this place's own instance (the form's top for a flat place)."""
-        node: Any = self.tree
-        for repeat, number in self.path:
-            node = instance_at(node, repeat, number)
-        node[name] = value
