@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from sync.anonymise import PSEUDONYM
+from sync.repeats import merge_instances
 
 from .finalise import finalise_record
 from .station import Station
@@ -68,7 +69,8 @@ def _adopt_one(station: Station, project: projects.Project, meta: RecordMeta) ->
     keys = station.keys()
     sealed = records.read_sealed(station.store, keys.local_project_private, meta.id)
     answers: dict[str, Any] = {k: v for k, v in sealed["answers"].items() if k != PSEUDONYM}
-    answers.update(records.read_vault(station.store, keys.vault, meta.id))
+    # Identifying answers inside repeat instances go back into their own instances.
+    answers = merge_instances(answers, records.read_vault(station.store, keys.vault, meta.id))
     if meta.supplier_id:
         details = suppliers.supplier_details(station.store, keys.records, meta.supplier_id)
         suppliers.seal_for_project(station.store, station.sealer, meta.supplier_id, project.id,

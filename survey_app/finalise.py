@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from sync import repeats
 from sync.anonymise import anonymise
 from xlsform.logic import clean_answers
 from xlsform.model import FormDefinition
@@ -53,10 +54,13 @@ def finalise_record(station: Station, meta: RecordMeta, form: FormDefinition,
     vault_key = station.keys().vault if result.identifying and meta.mode == "interview" else None
     if meta.mode != "interview":
         result.identifying.clear()
-    item = Finalisation(meta=meta, answers={**result.kept, **result.identifying},
-                        identifying=frozenset(result.identifying),
-                        project_public=project.public_key,
-                        text_flags={n: f for n, f in text_flags.items() if n in result.kept})
+    # Identifying answers inside repeat instances go to the vault in their instances' shape.
+    in_repeats = {n: v for n, v in result.identifying.items() if n in form.repeats}
+    top = {n: v for n, v in result.identifying.items() if n not in in_repeats}
+    item = Finalisation(meta=meta, answers={**result.kept, **top},
+                        identifying=frozenset(top), project_public=project.public_key,
+                        text_flags=_kept_flags(form, text_flags, result.kept),
+                        vault_instances=in_repeats)
     return records.finalise(station.store, station.sealer, item, vault_key, then)
 
 
@@ -86,9 +90,30 @@ def _listed_names(station: Station, meta: RecordMeta) -> dict[str, Any]:
 
 
 def _identifying_texts(form: FormDefinition, answers: dict[str, Any]) -> list[str]:
-    return [value for name, value in answers.items()
+    """Texts given to identifying questions, at the top level and inside repeat instances."""
+    pairs = list(answers.items())
+    if form.repeats:
+        pairs += [(a.question, a.value) for a in repeats.walk(repeats.scopes(form), answers)]
+    return [value for name, value in pairs
             if form.sensitivity_of(name) == "identifying" and isinstance(value, str)
             and value.strip()]
+
+
+def _kept_flags(form: FormDefinition, flags: dict[str, list[str]],
+                kept: dict[str, Any]) -> dict[str, list[str]]:
+    """Text flags of kept answers; inside a repeat (``name~2~1``) of kept, non-identifying
+    questions of a kept repeat."""
+    def keeps(flagged: str) -> bool:
+        name = flagged.split("~", 1)[0]
+        if name == flagged:
+            return name in kept
+        question = form.questions.get(name)
+        if question is None or question.sensitivity == "identifying":
+            return False
+        outermost = form.repeat_chain(question.repeat)[:1]
+        return bool(outermost) and outermost[0] in kept
+
+    return {name: found for name, found in flags.items() if keeps(name)}
 
 
 # Projects are never changed once stored (a brand project is refused if imported again

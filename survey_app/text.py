@@ -106,13 +106,30 @@ def normalise_answers(answers: Mapping[str, object], lang: str | None = None
     """
     cleaned: dict[str, object] = {}
     flags: dict[str, list[str]] = {}
+    _normalise_into(answers, lang, "", cleaned, flags)
+    return cleaned, flags
+
+
+def _normalise_into(answers: Mapping[str, object], lang: str | None, where: str,
+                    cleaned: dict[str, object], flags: dict[str, list[str]]) -> None:
+    """Repeat instances (lists of dicts) too: a flag inside one is keyed by the question's
+    name and the instance numbers, as pages are addressed (``child_name~2~1``)."""
     for name, value in answers.items():
         if isinstance(value, str):
             value, changed = normalise_answer(value, lang)
             if changed:
-                flags[name] = list(changed)
+                flags[name + where] = list(changed)
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            value = [_normalised_instance(item, lang, f"{where}~{number}", flags)
+                     for number, item in enumerate(value, 1)]
         cleaned[name] = value
-    return cleaned, flags
+
+
+def _normalised_instance(item: Mapping[str, object], lang: str | None, where: str,
+                         flags: dict[str, list[str]]) -> dict[str, object]:
+    cleaned: dict[str, object] = {}
+    _normalise_into(item, lang, where, cleaned, flags)
+    return cleaned
 
 
 def language_code(name: str) -> str:

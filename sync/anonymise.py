@@ -14,6 +14,11 @@ station, so nothing can be removed later. Rules, per answer:
 * date-times → the day only; times of day → hours and minutes. No exact timestamp
   leaves the station, whether asked for or calculated (``now()``).
 * answers to names the form does not have → dropped.
+* repeats (``sync.repeats``): every rule above applies inside every instance at any
+  depth. ``kept`` holds each repeat's instances in order, the same number of them, each
+  with its kept answers; ``identifying`` holds, for a repeat with identifying answers
+  inside, instances in the same order with only those. A question of a repeat keyed at
+  the top level, or in another repeat's instance, is dropped like an unknown name.
 
 A representative interviewed in several rounds is linked by a keyed pseudonym,
 HMAC-SHA256(project pseudonym key, normalised identity), stored as ``_pseudonym``:
@@ -32,6 +37,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import repeats
 from .scrub import ascii_digits, scrub
 
 PSEUDONYM = "_pseudonym"
@@ -48,26 +54,59 @@ class Anonymised:
 
 def anonymise(form: Any, answers: dict[str, Any], project: Any, *, mode: str,
               context: dict[str, Any]) -> Anonymised:
-    result = Anonymised()
     names = context.get("names") or ()
     # A list of names that could not be read (station locked) withholds free text.
     free_text = bool(getattr(project, "free_text_allowed", True)) and \
         not context.get("withhold_free_text")
-    for name, value in answers.items():
-        question = form.questions.get(name)
-        if question is None:
-            continue
-        sensitivity = form.sensitivity_of(name)
-        if sensitivity == "identifying":
-            result.identifying[name] = value
-            continue
-        kept = _keep(form, question, sensitivity, value, names, free_text)
-        if kept is not None:
-            result.kept[name] = kept
+    shape = repeats.scopes(form) if form.repeats else None
+    kept, identifying = _Rules(form, shape, names, free_text).split(repeats.TOP, answers)
+    result = Anonymised(kept, identifying)
     pseudonym = _pseudonym(form, answers, mode, context)
     if pseudonym:
         result.kept[PSEUDONYM] = pseudonym
     return result
+
+
+@dataclass
+class _Rules:
+    """The rules above, applied to one scope (the top level or one repeat instance)."""
+
+    form: Any
+    shape: dict[str | None, repeats.Scope] | None  # None: the form has no repeats
+    names: Any
+    free_text: bool
+
+    def split(self, scope: str | None, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(kept, identifying) of one scope's answers; repeats nested in it recursively."""
+        kept: dict[str, Any] = {}
+        identifying: dict[str, Any] = {}
+        allowed = self.shape[scope] if self.shape is not None else None
+        for name, value in answers.items():
+            if allowed is not None and name in allowed.repeats:
+                self._repeat(name, value, kept, identifying)
+                continue
+            question = self.form.questions.get(name)
+            if question is None or (allowed is not None and name not in allowed.questions):
+                continue
+            sensitivity = self.form.sensitivity_of(name)
+            if sensitivity == "identifying":
+                identifying[name] = value
+                continue
+            value = _keep(self.form, question, sensitivity, value, self.names, self.free_text)
+            if value is not None:
+                kept[name] = value
+        return kept, identifying
+
+    def _repeat(self, name: str, value: Any, kept: dict[str, Any],
+                identifying: dict[str, Any]) -> None:
+        """Every instance keeps its place (instance numbers stay the same in both parts)."""
+        found = repeats.instances(value)
+        if not found:
+            return
+        parts = [self.split(name, item) for item in found]
+        kept[name] = [part[0] for part in parts]
+        if any(part[1] for part in parts):
+            identifying[name] = [part[1] for part in parts]
 
 
 def _keep(form: Any, question: Any, sensitivity: str, value: Any, names: Any,

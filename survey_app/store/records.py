@@ -184,6 +184,9 @@ class Finalisation:
     identifying: frozenset[str]
     project_public: bytes
     text_flags: dict[str, list[str]] = field(default_factory=dict)  # e.g. zawgyi_converted
+    # Identifying answers inside repeat instances, by repeat: instances in order, each with
+    # only those answers (``sync.anonymise``); they go to the vault beside ``identifying``.
+    vault_instances: dict[str, Any] = field(default_factory=dict)
 
 
 def sealed_payload(meta: RecordMeta, answers: dict[str, Any],
@@ -212,6 +215,7 @@ def finalise(store: Store, sealer: BatchSealer, item: Finalisation,
     kept = {k: v for k, v in item.answers.items() if k not in item.identifying}
     vaulted = {k: v for k, v in item.answers.items()
                if k in item.identifying and v not in ("", None, [])}
+    vaulted.update(item.vault_instances)
     if vaulted and vault_key is None:
         raise PermissionError("identifying answers need an unlocked station (vault key)")
     vault_blob = aead.encrypt(vault_key, encode(vaulted), _vault_aad(meta.id)) if vaulted else None
