@@ -13,7 +13,16 @@ Tables (foreign keys are declared so Datasette links them, not enforced):
 * ``answers``   tidy: (response → responses.key, question, value); select_multiple as
   space-separated choice names, as ODK exports them. Keyed by the integer so a merge
   appends at the end of the table instead of writing all over it (record ids are random);
-* ``form_<form_id>`` one wide VIEW per form: a response per row, a column per question.
+* ``repeat_answers`` answers inside repeat instances: (response → responses.key, repeat,
+  instance, question, value); ``instance`` is the 1-based instance numbers from the
+  outermost repeat in ("2.1": the first ``children`` of the second ``household``); a
+  nested repeat's number of instances is a row of its parent instance, and a top-level
+  repeat's is a row of ``answers`` under the repeat's name;
+* ``form_<form_id>`` one wide VIEW per form: a response per row, a column per top-level
+  question and per top-level repeat (its number of instances);
+* ``form_<form_id>__<repeat>`` one wide VIEW per repeat: an instance per row (response
+  ``id``, ``instance``, the response's metadata), a column per question of the repeat
+  and per repeat nested in it.
 
 The file is in WAL mode: a merge is one long transaction, and in WAL mode the brand
 app's readers go on reading the last committed state beside it instead of waiting for
@@ -41,7 +50,8 @@ REFUSED_NAME = "refused.db"
 META_COLUMNS = ("form_version", "language", "mode", "supplier_id", "day", "revision",
                 "station_id", "pseudonym")
 
-DATA_TABLES = ("projects", "forms", "stations", "suppliers", "bundles", "responses", "answers")
+DATA_TABLES = ("projects", "forms", "stations", "suppliers", "bundles", "responses", "answers",
+               "repeat_answers")
 
 
 def dataset_path(home: Path) -> Path:
@@ -104,25 +114,57 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def repeat_view_name(form_id: str, repeat: str) -> str:
+    return view_name(form_id) + "__" + re.sub(r"\W", "_", repeat)
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _pivot(alias: str, names: list[str]) -> str:
+    return "".join(f",\n  max(CASE WHEN {alias}.question = {_text(name)} THEN {alias}.value "
+                   f"END) AS {_quote(name)}" for name in names)
+
+
+def _columns(forms: list[FormDefinition]) -> dict[str | None, list[str]]:
+    """The top level (None) and each repeat → its columns: questions with an input (never
+    identifying), then the repeats nested in it (their number of instances)."""
+    columns: dict[str | None, list[str]] = {None: []}
+    for form in forms:
+        for name, question in form.questions.items():
+            scope = columns.setdefault(question.repeat, [])
+            if question.has_input and question.sensitivity != "identifying" \
+                    and name not in scope and name not in META_COLUMNS:
+                scope.append(name)
+        for name, repeat in form.repeats.items():
+            scope = columns.setdefault(repeat.parent, [])
+            columns.setdefault(name, [])
+            if name not in scope and name not in META_COLUMNS:
+                scope.append(name)
+    return columns
+
+
 def refresh_form_view(conn: sqlite3.Connection, form_id: str) -> None:
-    """(Re)create the wide view of a form over the questions of all its versions."""
-    questions: list[str] = []
+    """(Re)create the wide views of a form over the questions of all its versions: one
+    for the top level (a response per row, a column per question, and per top-level
+    repeat its number of instances), one per repeat (an instance per row)."""
     rows = conn.execute("SELECT definition FROM forms WHERE form_id = ? ORDER BY rowid",
                         [form_id]).fetchall()
-    for (definition,) in rows:
-        form = FormDefinition.from_json(json.loads(definition))
-        for name, question in form.questions.items():
-            if question.has_input and question.sensitivity != "identifying" \
-                    and name not in questions and name not in META_COLUMNS:
-                questions.append(name)
-    columns = ",\n  ".join(
-        f"max(CASE WHEN a.question = '{name.replace(chr(39), chr(39) * 2)}' "
-        f"THEN a.value END) AS {_quote(name)}" for name in questions)
+    columns = _columns([FormDefinition.from_json(json.loads(row[0])) for row in rows])
     meta = ", ".join(f"r.{c}" for c in META_COLUMNS)
     view = _quote(view_name(form_id))
     conn.execute(f"DROP VIEW IF EXISTS {view}")
     conn.execute(
-        f"CREATE VIEW {view} AS SELECT r.id, {meta}" + (f",\n  {columns}" if columns else "")
+        f"CREATE VIEW {view} AS SELECT r.id, {meta}" + _pivot("a", columns.pop(None))
         + "\nFROM responses r LEFT JOIN answers a ON a.response = r.key"
-        + f"\nWHERE r.form_id = '{form_id.replace(chr(39), chr(39) * 2)}' GROUP BY r.key")
-
+        + f"\nWHERE r.form_id = {_text(form_id)} GROUP BY r.key")
+    for repeat, names in columns.items():
+        view = _quote(repeat_view_name(form_id, repeat))
+        names = [n for n in names if n not in ("id", "instance")]
+        conn.execute(f"DROP VIEW IF EXISTS {view}")
+        conn.execute(
+            f"CREATE VIEW {view} AS SELECT r.id, i.instance, {meta}" + _pivot("i", names)
+            + "\nFROM responses r JOIN repeat_answers i ON i.response = r.key "
+            + f"AND i.repeat = {_text(repeat)}"
+            + f"\nWHERE r.form_id = {_text(form_id)} GROUP BY r.key, i.instance")

@@ -21,6 +21,11 @@ written once, here:
   name) and not hidden by ``k``, so workers' answers can be set beside them.
 * **Record-level data** (one response's answers) is for the steward role only, and each
   access is written to the audit log.
+* **Repeats.** Answers inside repeat instances (``repeat_answers``) are held in the
+  dataset, shown in record-level data, and never made into figures: every figure counts
+  respondents, and a respondent's instances (household members, incidents) are not
+  respondents. A top-level repeat's number of instances is not a choice, so it is not
+  tabulated either.
 """
 
 from __future__ import annotations
@@ -182,10 +187,11 @@ def latest_form(conn: sqlite3.Connection, form_id: str) -> FormDefinition:
 
 
 def tabulated(form: FormDefinition) -> list[Question]:
-    """The questions figures are made of: choices, never identifying, never free text."""
+    """The questions figures are made of: choices, never identifying, never free text, never
+    inside a repeat (figures count respondents; instances are not respondents)."""
     return [q for q in form.questions.values()
             if q.type in SELECTS and q.sensitivity != "identifying"
-            and q.name != CONSENT_QUESTION]
+            and q.name != CONSENT_QUESTION and q.repeat is None]
 
 
 _ROUND_KEYS = """
@@ -295,8 +301,12 @@ def record_level(conn: sqlite3.Connection, home: Path, user: access.User,
     access.audit(home, user.name, "record access", response_id)
     answers = dict(conn.execute("SELECT question, value FROM answers WHERE response = ? "
                                 "ORDER BY question", [row[0]]).fetchall())
+    instances = [{"repeat": found[0], "instance": found[1], "question": found[2],
+                  "value": found[3]} for found in conn.execute(
+        "SELECT repeat, instance, question, value FROM repeat_answers WHERE response = ? "
+        "ORDER BY repeat, instance, question", [row[0]])]
     return {"id": response_id, "form_id": row[1], "form_version": row[2], "day": row[3],
-            "period": row[4], "answers": answers}
+            "period": row[4], "answers": answers, "repeat_answers": instances}
 
 
 # --- released figures: computed once when a round closes, read by every page and export ---

@@ -12,9 +12,9 @@ failure rolls everything back: the dataset is as it was, and the refusal, with i
 reason, goes to the ledger (``ledger.py``); nothing a bundle holds can raise anything else.
 
 Upsert by record id: a record not seen before is inserted; a higher revision replaces
-the stored one (its answers are replaced as a whole); the same or a lower revision
-changes nothing, so merging a bundle twice, or bundles out of order, gives the same
-dataset. A record id already stored from another station is refused.
+the stored one (its answers, repeat instances included, are replaced as a whole); the
+same or a lower revision changes nothing, so merging a bundle twice, or bundles out of
+order, gives the same dataset. A record id already stored from another station is refused.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from sync.stationid import station_id_for
 from . import dataset, factories, ledger, rounds
 from .keys import CentralKeys
 from .mergelock import merge_lock
-from .validate import RESPONSE_COLUMNS, FormRules, Refusal, load_rules
+from .validate import RESPONSE_COLUMNS, Checked, FormRules, Refusal, load_rules
 
 FLUSH_RECORDS = 500
 BATCH_BYTES = 4096
@@ -143,7 +143,7 @@ class _Merge:
                  result: MergeResult) -> None:
         self.home, self.keys, self.reader, self.result = home, central_keys, reader, result
         self.batches: list[tuple[str, bytes]] = []
-        self.pending: list[tuple[tuple, list[tuple]]] = []
+        self.pending: list[tuple[tuple, Checked]] = []
         self.counts = {"batches": 0, "suppliers": 0, "records": 0}
         self.header: bundleread.Header | None = None
         self.rules: dict[tuple[str, str], FormRules] = {}
@@ -276,9 +276,9 @@ class _Merge:
         if rules is None:
             raise Refusal(f"record {entry.item_id}: form {key[0]!r} version {key[1]!r} is not "
                           f"part of project {self.result.project_id}")
-        answers, pseudonym = rules.answers(entry.item_id, document.get("answers"))
-        response = rules.response_row(entry.item_id, document, self.result, pseudonym)
-        self.pending.append((response, answers))
+        checked = rules.answers(entry.item_id, document.get("answers"))
+        response = rules.response_row(entry.item_id, document, self.result, checked.pseudonym)
+        self.pending.append((response, checked))
         self.counts["records"] += 1
         if len(self.pending) >= FLUSH_RECORDS:
             self._flush(conn)
@@ -293,8 +293,8 @@ class _Merge:
         if self.next_key is None:
             self.next_key = conn.execute("SELECT coalesce(max(key), 0) + 1 FROM responses"
                                          ).fetchone()[0]
-        responses, answers, replaced = [], [], []
-        for response, pairs in self.pending:
+        responses, answers, instances, replaced = [], [], [], []
+        for response, checked in self.pending:
             old = existing.get(response[0])
             if old is not None and old[2] != self.result.station_id:
                 raise Refusal(f"record {response[0]} was sent by another station")
@@ -309,15 +309,20 @@ class _Merge:
                 self.result.unchanged += 1
                 continue
             responses.append((key, *response))
-            answers.extend((key, name, value) for name, value in pairs)
+            answers.extend((key, name, value) for name, value in checked.rows)
+            instances.extend((key, *row) for row in checked.instances)
         if replaced:
             conn.executemany("DELETE FROM answers WHERE response = ?", replaced)
+            conn.executemany("DELETE FROM repeat_answers WHERE response = ?", replaced)
             conn.executemany("DELETE FROM responses WHERE key = ?", replaced)
         columns = ("key", *RESPONSE_COLUMNS)
         conn.executemany(f"INSERT INTO responses ({', '.join(columns)}) VALUES "
                          f"({', '.join('?' * len(columns))})", responses)
         conn.executemany("INSERT INTO answers (response, question, value) VALUES (?, ?, ?)",
                          answers)
+        if instances:
+            conn.executemany("INSERT INTO repeat_answers (response, repeat, instance, question, "
+                             "value) VALUES (?, ?, ?, ?, ?)", instances)
         self.touched.update((r[7], r[3], r[13]) for r in responses)
         self.pending.clear()
 

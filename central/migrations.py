@@ -126,9 +126,26 @@ def _005_released_sizes(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE rounds ADD COLUMN late INTEGER NOT NULL DEFAULT 0")
 
 
+def _006_repeat_answers(conn: sqlite3.Connection) -> None:
+    """Answers inside repeat instances (``answers`` keeps the top-level questions only).
+
+    One row per answer: ``repeat`` the innermost repeat's name, ``instance`` its 1-based
+    numbers from the outermost repeat in ("2.1": the first ``children`` of the second
+    ``household``), ``question`` a question of that repeat, or a repeat nested in it with
+    its number of instances as the value. A top-level repeat's number of instances is in
+    ``answers`` under the repeat's name.
+    """
+    _run(conn, """
+CREATE TABLE repeat_answers (
+    response INTEGER NOT NULL REFERENCES responses(key), repeat TEXT NOT NULL,
+    instance TEXT NOT NULL, question TEXT NOT NULL, value,
+    PRIMARY KEY (response, repeat, instance, question)) WITHOUT ROWID
+""")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _001_dataset, _002_rounds_and_factories, _003_released_figures_and_notes,
-    _004_supplier_summaries, _005_released_sizes]
+    _004_supplier_summaries, _005_released_sizes, _006_repeat_answers]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -15,12 +15,17 @@ Tables:
   counts, with "not answered or not asked" as an answer of its own; those who answered for a
   stated position);
 * ``pooled_figures`` (project_id, form_id, period, question, answer, count, out_of,
-  note): representatives without consent to share, across factories.
+  note): representatives without consent to share, across factories;
+* ``repeats`` (form_id, repeat, label, parent, questions, note): the repeats of the forms
+  of released rounds, so an analyst knows they exist. Their answers stay in ``central.db``
+  (``repeat_answers``): figures count respondents, and instances are not respondents
+  (see ``disclosure``), so nothing inside a repeat is published.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -28,6 +33,8 @@ from datetime import date
 from pathlib import Path
 
 import sqlite_utils
+
+from xlsform.model import label_in
 
 from . import dataset, disclosure, rounds
 from .disclosure import Figure
@@ -90,17 +97,34 @@ def publish(home: Path, out: Path) -> Published:
                                                       "form_id": entry.form_id,
                                                       "period": entry.period})
         os_ids = dict(conn.execute("SELECT id, os_id FROM factories").fetchall())
+        repeat_rows = _repeat_rows(conn, sorted({i.form_id for i in released}))
     for factory in factories.values():
         factory["os_id"] = os_ids.get(factory["id"])
     _tally(figures, hidden)
     _tally(pooled, hidden)
-    _write(out, thresholds, hidden, list(factories.values()), round_rows, figures, pooled)
+    _write(out, thresholds, hidden, list(factories.values()), round_rows, figures, pooled,
+           repeat_rows)
     return Published(out, len(round_rows), len(figures) + len(pooled), hidden)
+
+
+def _repeat_rows(conn: sqlite3.Connection, form_ids: list[str]) -> list[dict]:
+    rows = []
+    for form_id in form_ids:
+        form = disclosure.latest_form(conn, form_id)
+        for name, repeat in form.repeats.items():
+            rows.append({"form_id": form_id, "repeat": name,
+                         "label": label_in(repeat.label, "en") or name,
+                         "parent": repeat.parent, "questions": len(repeat.question_names),
+                         "note": REPEAT_NOTE})
+    return rows
+
+
+REPEAT_NOTE = "held in the dataset, not published: figures count respondents, not instances"
 
 
 def _write(out: Path, thresholds: dict[str, disclosure.Thresholds], hidden: Counter,
            factories: list[dict], round_rows: list[dict], figures: list[dict],
-           pooled: list[dict]) -> None:
+           pooled: list[dict], repeat_rows: list[dict]) -> None:
     fd, name = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".tmp")
     os.close(fd)
     tmp = Path(name)
@@ -115,6 +139,9 @@ def _write(out: Path, thresholds: dict[str, disclosure.Thresholds], hidden: Coun
                                  columns=_FIGURE_COLUMNS | {"round_id": str})
         db["pooled_figures"].insert_all(pooled, columns=_FIGURE_COLUMNS | {
             "project_id": str, "form_id": str, "period": str})
+        db["repeats"].create({"form_id": str, "repeat": str, "label": str, "parent": str,
+                              "questions": int, "note": str}, pk=("form_id", "repeat"))
+        db["repeats"].insert_all(repeat_rows)
         db.close()
         os.replace(tmp, out)
     finally:
@@ -134,7 +161,11 @@ def _disclosure_rows(thresholds: dict[str, disclosure.Thresholds],
             {"name": "rules", "value": "primary and complementary suppression",
              "meaning": "a count below k is NULL, and so is any count that would let it be "
                         "worked out from totals or other counts; management answers are "
-                        "stated positions and representatives with consent are shown by role"}]
+                        "stated positions and representatives with consent are shown by role"},
+            {"name": "repeats", "value": "not published",
+             "meaning": "answers inside repeats (household members, incidents...) are held "
+                        "in the dataset but are never figures: every count here is of "
+                        "respondents; table repeats lists them"}]
     for project_id, limits in sorted(thresholds.items()):
         rows.append({"name": f"k_brand:{project_id}", "value": str(limits.k_brand),
                      "meaning": "fewest respondents behind any published count"})

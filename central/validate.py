@@ -4,6 +4,12 @@ A record that does not fit its form (unknown question, a choice the list does no
 have, an identifying answer, free text the project does not export, a quasi-identifier
 that is not a band) refuses the whole bundle: a station that sends it is out of date
 or out of order, and the brand should hear about it rather than store it.
+
+Repeats (``sync.repeats``): a repeat's answer must be a list of instance dicts, and each
+instance is checked by the same rules, holding only its own repeat's questions and the
+repeats nested in it. Its answers become rows of ``repeat_answers`` (repeat, instance
+"2.1", question, value); each repeat's number of instances is a row of its parent's scope
+(``answers`` for a top-level repeat).
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ import math
 import re
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from sync import repeats
 from xlsform.model import FormDefinition
 
 PSEUDONYM = "_pseudonym"
@@ -41,6 +48,16 @@ class QuestionRule:
     type: str
     choices: frozenset[str] | None
     sensitivity: str
+    repeat: str | None = None  # the repeat whose instances hold it
+
+
+class Checked(NamedTuple):
+    """A record's answers as stored: ``answers`` rows (question, value), ``repeat_answers``
+    rows (repeat, instance, question, value), and the pseudonym."""
+
+    rows: list[tuple]
+    instances: list[tuple]
+    pseudonym: str | None
 
 
 class FormRules:
@@ -50,19 +67,21 @@ class FormRules:
         self.form_id, self.version, self.free_text = form.form_id, form.version, free_text
         self.questions = {
             name: QuestionRule(q.type, frozenset(c.name for c in form.choices_for(q))
-                               if q.type in SELECTS else None, q.sensitivity)
+                               if q.type in SELECTS else None, q.sensitivity, q.repeat)
             for name, q in form.questions.items() if q.type != "note"}
         # The common case, checked first and cheaply: one allowed choice of a select_one.
         self.single_choice = {name: rule.choices for name, rule in self.questions.items()
                               if rule.type == "select_one" and rule.choices
-                              and rule.sensitivity != "identifying"}
+                              and rule.sensitivity != "identifying" and rule.repeat is None}
+        self.scopes = repeats.scopes(form) if form.repeats else None
 
-    def answers(self, record_id: str, answers: Any) -> tuple[list[tuple], str | None]:
+    def answers(self, record_id: str, answers: Any) -> Checked:
         if not isinstance(answers, dict):
             raise Refusal(f"record {record_id}: answers are missing")
-        rows: list[tuple] = []
-        pseudonym = None
+        checked = Checked([], [], None)
+        rows = checked.rows
         single_choice = self.single_choice
+        top_repeats = self.scopes[repeats.TOP].repeats if self.scopes else ()
         for name, value in answers.items():
             allowed = single_choice.get(name)
             if allowed is not None and value.__class__ is str and value in allowed:
@@ -71,18 +90,49 @@ class FormRules:
             if name == PSEUDONYM:
                 if not isinstance(value, str) or not HEX64.match(value):
                     raise Refusal(f"record {record_id}: malformed pseudonym")
-                pseudonym = value
+                checked = checked._replace(pseudonym=value)
+                continue
+            if name in top_repeats:
+                count = self._instances(record_id, name, "", value, checked.instances)
+                if count:
+                    rows.append((name, count))
                 continue
             if value is None or value == "" or value == []:
                 continue
             rows.append((name, self._value(record_id, name, value)))
-        return rows, pseudonym
+        return checked
 
-    def _value(self, record_id: str, name: str, value: Any) -> Any:
+    def _instances(self, record_id: str, repeat: str, outer: str, value: Any,
+                   out: list[tuple]) -> int:
+        """Check one repeat's instances into ``out``; returns how many there are."""
+        found = repeats.instances(value)
+        if found is None:
+            raise Refusal(f"record {record_id}, repeat {repeat!r} (form {self.form_id} "
+                          f"{self.version}): a list of instances was expected")
+        nested = self.scopes[repeat].repeats
+        for number, item in enumerate(found, 1):
+            label = repeats.instance_label(outer, number)
+            for name, answer in item.items():
+                if name in nested:
+                    count = self._instances(record_id, name, label, answer, out)
+                    if count:
+                        out.append((repeat, label, name, count))
+                elif not (answer is None or answer == "" or answer == []):
+                    out.append((repeat, label, name,
+                                self._value(record_id, name, answer, repeat, label)))
+        return len(found)
+
+    def _value(self, record_id: str, name: str, value: Any, repeat: str | None = None,
+               instance: str = "") -> Any:
         rule = self.questions.get(name)
-        where = f"record {record_id}, question {name!r} (form {self.form_id} {self.version})"
+        inside = f" in {repeat} {instance}" if repeat else ""
+        where = (f"record {record_id}, question {name!r}{inside} "
+                 f"(form {self.form_id} {self.version})")
         if rule is None:
             raise Refusal(f"{where}: the form has no such question")
+        if rule.repeat != repeat:
+            place = f"inside repeat {rule.repeat!r}" if rule.repeat else "at the top level"
+            raise Refusal(f"{where}: the form has this question {place}")
         if rule.sensitivity == "identifying":
             raise Refusal(f"{where}: an identifying answer must never leave the station")
         if rule.type in SELECTS:

@@ -129,7 +129,8 @@ def test_publish_writes_only_disclosure_controlled_tables_and_datasette_opens_it
     assert result.returncode == 0, result.stderr
     conn = sqlite3.connect(out)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"_disclosure", "factories", "rounds", "figures", "pooled_figures"}
+    assert tables == {"_disclosure", "factories", "rounds", "figures", "pooled_figures",
+                      "repeats"}
     small = conn.execute("SELECT count(*) FROM figures WHERE kind = 'counts' AND count > 0 "
                          "AND count < ?", [K]).fetchone()[0]
     assert small == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 CENTRAL = Path(__file__).resolve().parent.parent / "central"
 # FROM answers, JOIN answers, answers a / answers AS a in any SQL string.
-READS_ANSWERS = re.compile(r"\b(?:FROM|JOIN)\s+answers\b", re.IGNORECASE)
+READS_ANSWERS = re.compile(r"\b(?:FROM|JOIN)\s+(?:repeat_)?answers\b", re.IGNORECASE)
 ALLOWED = {"disclosure.py": "the door", "merge.py": "writes answers (and replaces them)",
            "dataset.py": "declares the per-form views for the steward's own file",
            "migrations.py": "the schema"}
