@@ -75,7 +75,7 @@ REFUSED = {
     "barcode": "barcode questions need a camera scanner, which this app does not have",
     "external": "choices from an external file are not supported; put the choices on the "
     "choices sheet",
-    "repeat": "repeats (begin repeat / begin loop) are not supported yet; use a group",
+    "repeat": "this kind of repeat is not supported; use begin repeat ... end repeat",
     "range": "range questions are not supported yet; use an integer question with a constraint",
     "include": "including another form is not supported; copy its rows into this form",
 }
