@@ -14,10 +14,12 @@ from typing import Any
 from flask_babel import gettext as _
 
 from xlsform import logic
-from xlsform.model import FormDefinition, Page
+from xlsform.expressions import references
+from xlsform.model import FormDefinition, Page, Question
 
 from .station import Station
 from .store import projects
+from .webforms import page_items
 
 INTERVIEW, SELF = "interview", "self"
 
@@ -108,3 +110,34 @@ def blocked(form: FormDefinition, answers: dict[str, Any], lang: str,
 
 def is_shown(form: FormDefinition, page: Page, answers: dict[str, Any]) -> bool:
     return page in logic.shown_pages(form, answers)
+
+
+def page_questions(form: FormDefinition, page: Page, lang: str, answers: dict[str, Any],
+                   second_lang: str | None = None) -> list[dict[str, Any]]:
+    """What a page shows of each question, for the one question macro (``_question.html``)
+    on both screens: ``webforms.page_items`` plus ``value`` (the answer, else the form's
+    default) and ``hidden``.
+
+    A question that does not apply is left out, unless its relevance reads an answer on
+    this very page: then an input stays visible (a page without scripts can answer it;
+    the server decides on Next) and a note starts hidden; static/logic.js shows and hides
+    both as answers change.
+    """
+    relevant = logic.relevant_questions(form, answers)
+    on_page = set(page.question_names)
+    shown = []
+    for item in page_items(form, page, lang, second_lang=second_lang, answers=answers):
+        applies = item["name"] in relevant
+        if not applies and not (item["relevant"] and references(item["relevant"]) & on_page):
+            continue
+        item["hidden"] = not applies and item["type"] == "note"
+        item["value"] = shown_value(form.questions[item["name"]], answers.get(item["name"]))
+        shown.append(item)
+    return shown
+
+
+def shown_value(question: Question, answer: Any) -> Any:
+    """The value an input shows: the answer as checked and stored, else the form's default."""
+    if logic.is_empty(answer):
+        answer = question.default or None
+    return logic.normalise_answer(question, answer)

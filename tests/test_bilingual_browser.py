@@ -73,7 +73,7 @@ def test_tablet_shows_the_two_languages_side_by_side(live_server, tablet):
     assert english_placed["direction"] == "ltr"
     assert abs(english_placed["textLeft"] - english_placed["boxLeft"]) < 2
     # Choices too: "Yes" next to "نعم", on the same line as the radio button.
-    choice = tablet.locator("#q-safe_place label.choice").first
+    choice = tablet.locator("#q-safe_place label.c").first
     yes, naam = choice.locator(".col-interpreter"), choice.locator(".col-respondent")
     assert yes.inner_text() == "Yes" and naam.inner_text() == "نعم"
     assert abs(yes.bounding_box()["y"] - naam.bounding_box()["y"]) < 4

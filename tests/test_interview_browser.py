@@ -37,7 +37,7 @@ def test_interview_in_a_phone_sized_browser(phone, live_server, app):
 
     # Skip logic without a round trip: consent appears once the place is safe.
     consent = phone.locator("[data-q=consent]")
-    assert consent.is_hidden()
+    consent.wait_for(state="hidden")  # logic.js hides it (the server shows it without scripts)
     loads = len(documents)
     phone.check("input[name=safe_place][value=yes]")
     consent.wait_for(state="visible")
@@ -58,7 +58,7 @@ def test_interview_in_a_phone_sized_browser(phone, live_server, app):
     phone.click("button[value=next]")
     assert "/page/rights" in phone.url
     source = phone.locator("[data-q=rights_info_source]")
-    assert source.is_hidden()
+    source.wait_for(state="hidden")
     phone.check("input[name=know_right_join][value=yes]")
     source.wait_for(state="visible")
     phone.check("input[name=rights_info_source][value=coworkers]")

@@ -23,7 +23,7 @@ from xlsform.model import PAGE_CONTROLS, RESERVED_NAMES
 TEMPLATES = Path(__file__).resolve().parents[1] / "survey_app" / "templates"
 QUESTION_TEMPLATES = ["_question.html", "interview/page.html", "interview/_bar.html",
                       "interview/_bilingual.html", "interview/_field.html", "collect/page.html",
-                      "collect/_question.html", "collect/_exit.html", "collect/start.html"]
+                      "collect/_exit.html", "collect/start.html"]
 
 
 def test_every_attribute_of_the_page_form_class_is_reserved():

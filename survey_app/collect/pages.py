@@ -18,13 +18,10 @@ from typing import Any
 from flask import render_template, url_for
 from werkzeug.datastructures import MultiDict
 
-from xlsform import logic
-from xlsform.expressions import references
 from xlsform.model import FormDefinition, Page
 
 from ..languages import language_info
 from ..security import CSP
-from ..webforms import page_items
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 NO_INPUT = ("note", "calculate", "hidden")
@@ -97,28 +94,6 @@ def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[st
         else:
             found[name] = clean_text(data.get(name, ""))
     return found
-
-
-def visible_items(form: FormDefinition, page: Page, lang: str,
-                  answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """page_items, each with ``hidden``: not relevant now and not waiting on this page.
-
-    An input whose relevance depends on another answer on the same page stays visible
-    without scripts (the server decides on Next); a note in that case starts hidden.
-    """
-    relevant = logic.relevant_questions(form, answers)
-    on_page = set(page.question_names)
-    items = page_items(form, page, lang, answers=answers)
-    for item in items:
-        waits_here = bool(item["relevant"] and references(item["relevant"]) & on_page)
-        shown = item["name"] in relevant or (waits_here and item["type"] != "note")
-        item["hidden"] = not shown
-        item["value"] = answers.get(item["name"])
-    return [item for item in items if not (item["hidden"] and not _waits(item, on_page))]
-
-
-def _waits(item: dict[str, Any], on_page: set[str]) -> bool:
-    return bool(item["relevant"] and references(item["relevant"]) & on_page)
 
 
 def render_worker(template: str, status: int = 200, lang: str | None = None,

@@ -30,7 +30,7 @@ from ..sessions import OPEN, CollectionSession, find_by_token
 from ..store.records import NotADraft, RecordMeta
 from . import bp, picker, responses
 from .guard import RateLimiter, csrf_ok, csrf_token, limiter_key
-from .pages import posted_answers, render_worker, visible_items
+from .pages import posted_answers, render_worker
 from .responses import Draft, Response, ResponseGone, hash_resume
 
 limiter = RateLimiter()
@@ -147,10 +147,11 @@ def _render_page(sub: Submission, page_name: str, errors: dict[str, str] | None 
     form, draft, session = sub.form, sub.draft, sub.session
     page = form.page(page_name)
     place = questionnaire.place(form, page, draft.answers)
+    items = questionnaire.page_questions(form, page, draft.language, draft.answers)
     return _render(
         "collect/page.html", session, draft.language, status, token=sub.token,
         resume=sub.resume, csrf=csrf_token(session.id, hash_resume(sub.resume)), page=page,
-        instance=draft.instance, items=visible_items(form, page, draft.language, draft.answers),
+        instance=draft.instance, items=items,
         errors=answer_messages.in_language(errors or {}, draft.language), last=place.is_last,
         has_back=place.has_back, lang_code=draft.language,
         form_logic=logic.client_logic(form, page, draft.answers),

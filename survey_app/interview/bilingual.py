@@ -18,7 +18,7 @@ from xlsform.logic import page_errors
 from xlsform.model import FormDefinition, Page
 
 from .. import i18n
-from ..webforms import PageForm, page_items
+from ..webforms import PageForm
 
 INTERPRETER_LANGUAGE = "interpreter_lang"
 UNNAMED = "default"  # the language code of a form written without language columns
@@ -78,14 +78,9 @@ def page_columns(definition: FormDefinition, respondent: str, interface: str) ->
     return [_column(interpreter, "_2", "interpreter"), respondent_column]
 
 
-def bilingual_items(definition: FormDefinition, page: Page, columns: list[Column],
-                    answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """page_items in the columns' languages, each with ``choice_texts``: name → choice."""
-    second = columns[0].code if len(columns) == 2 else None
-    items = page_items(definition, page, columns[-1].code, second_lang=second, answers=answers)
-    for item in items:
-        item["choice_texts"] = {choice["name"]: choice for choice in item["choices"]}
-    return items
+def second_language(columns: list[Column]) -> str | None:
+    """The interpreter's column language on a two-language page (texts keyed ``_2``)."""
+    return columns[0].code if len(columns) == 2 else None
 
 
 def second_language_errors(definition: FormDefinition, page: Page, answers: dict[str, Any],

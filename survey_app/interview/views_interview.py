@@ -12,7 +12,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from xlsform.logic import clean_answers, client_logic, page_errors, relevant_questions
+from xlsform.logic import clean_answers, client_logic, page_errors
 from xlsform.model import FormDefinition, Page, label_in
 
 from .. import get_station, questionnaire
@@ -23,7 +23,7 @@ from ..store.records import RecordMeta
 from ..supplier_choice import supplier_name
 from ..webforms import PageForm, build_page_form
 from . import bp
-from .bilingual import UNNAMED, bilingual_items, page_columns, second_language_errors
+from .bilingual import UNNAMED, page_columns, second_language, second_language_errors
 from .language_status import language_status
 from .pages import RecordClosed, find_page, open_draft
 
@@ -46,11 +46,13 @@ def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: d
         "page_title": label_in(page.label, meta.language),
         "heading": {"label" + column.suffix: label_in(page.label, column.code)
                     for column in columns},
-        "items": bilingual_items(definition, page, columns, answers),
+        "items": questionnaire.page_questions(definition, page, columns[-1].code, answers,
+                                              second_language(columns)),
+        "errors": {name: messages[0] for name, messages in page_form.errors.items()
+                   if name != page_form.meta.csrf_field_name and messages},
         "second_errors": second_language_errors(definition, page, answers, page_form, columns),
         "language_status": language_status(meta.language, definition),
         "logic": client_logic(definition, page, answers),
-        "relevant": relevant_questions(definition, answers),
         "position": (place.number, place.total),
         "is_first": not place.has_back,
         "is_last": place.is_last,
