@@ -169,3 +169,31 @@ def test_no_identifying_answer_survives_at_any_depth(case):
     # ... and the vault's copy puts every one of them back where it was.
     assert sorted(_identities(repeats.merge_instances(result.kept, result.identifying))) == \
         sorted(identities)
+
+
+def test_a_held_submission_with_instances_is_scrubbed_and_sealed_at_the_unlock(app):
+    from survey_app import held
+    from survey_app.finalise import finalise_record
+    from survey_app.store import formstore, projects, records, scrubnames
+    from survey_app.store.records import RecordMeta
+    from tests.conftest import PASSPHRASE
+
+    station = app.extensions["amplify"]
+    form = household_form()
+    formstore.add_form(station.store, form, b"built in the test", "household.xlsx")
+    scrubnames.save(station.store, station.keys().records, "sess1", ["Chakriya"])
+    project = projects.project_for_form(station.store, form.form_id)
+    meta = RecordMeta(id=records.new_record_id(), form_id=form.form_id,
+                      form_version=form.version, project_id=project.id, mode="self",
+                      language="en", status="draft", supplier_id=None, session_id="sess1",
+                      day="", seq=0, revision=1)
+    station.lock()
+    finalise_record(station, meta, form, ANSWERS)
+    assert held.waiting(station) == 1
+    station.unlock(PASSPHRASE)
+    assert held.release(station) == 1
+    sealed = records.read_sealed(station.store, station.keys().local_project_private, meta.id)
+    first = sealed["answers"]["household"][0]
+    assert first["member_note"] == f"ask {REMOVED}, call {REMOVED}"
+    assert "member_name" not in first and "child_name" not in first["children"][0]
+    assert records.read_vault(station.store, station.keys().vault, meta.id) == {}
