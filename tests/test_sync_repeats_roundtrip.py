@@ -198,3 +198,34 @@ def test_the_stewards_record_page_shows_the_instances(world):
     assert page.status_code == 200
     assert "Inside repeats" in page.text
     assert "<td>children</td><td>1.2</td><th scope=\"row\">child_school</th>" in page.text
+
+
+def test_adopting_a_local_record_puts_the_vaulted_instance_answers_back(world):
+    """Runs last: it adds a record to the world."""
+    from survey_app import adopt
+    from survey_app.finalise import finalise_record
+    from survey_app.store import projects
+    from survey_app.store.records import RecordMeta
+
+    station = open_station(world.stations[0])
+    try:
+        local = next(p for p in projects.all_projects(station.store) if p.kind == "local")
+        form = station.form(FORM_ID)
+        meta = RecordMeta(id=records.new_record_id(), form_id=FORM_ID, form_version=form.version,
+                          project_id=local.id, mode="interview", language="en",
+                          status="draft", supplier_id=None, session_id=None, day="", seq=0,
+                          revision=1)
+        finalise_record(station, meta, form, ANSWERS)
+        assert adopt.adopt(station, world.project_id) == 1
+        [moved] = [m for m in records.list_records(station.store, records.FINAL)
+                   if m.project_id == world.project_id and m.id not in world.record_ids]
+        assert records.read_vault(station.store, station.keys().vault, moved.id) == world.vault
+    finally:
+        station.close()
+    bundle = world.root / "adopted.bundle"
+    amplify("export", "--home", world.stations[0], "--project", world.project_id, "--out",
+            bundle)
+    central("merge", "--home", world.central_home, bundle)
+    rows = _rows(world, "SELECT instance, value FROM repeat_answers WHERE response = ? AND "
+                 "question = 'child_school' ORDER BY instance", _key(world, moved.id))
+    assert rows == [("1.1", "yes"), ("1.2", "no")]
