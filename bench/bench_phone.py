@@ -25,12 +25,14 @@
     CPU (each request's own thread CPU, measured in the server; the worst is reported),
     >= 50 complete questionnaires per second.
 
-    python bench/bench_phone.py [--part bytes|load|slow3g|open|all] [--quick]
+    python bench/bench_phone.py [--part bytes|load|slow3g|open|all] [--quick] [--think S]
+        [--threads N]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import http.client
 import json
@@ -128,7 +130,8 @@ def serve(kind: str, target: str, port: int) -> None:
     else:
         app = bare_app(Path(target))
     print("ready", flush=True)
-    serve_wsgi(app, "127.0.0.1", port, threads=8, connection_limit=1000)
+    threads = int(os.environ.get("AMPLIFY_BENCH_THREADS", "8"))  # --threads
+    serve_wsgi(app, "127.0.0.1", port, threads=threads, connection_limit=1000)
 
 
 def bare_app(path: Path):
@@ -193,29 +196,50 @@ def durable_app(path: Path):
 
 
 class ThreadCpu:
-    """WSGI middleware (bench only): each request's CPU time on its own thread, the worst
-    kept with its kind of path; ``GET /__bench_cpu`` answers them as JSON."""
+    """WSGI middleware (bench only): each request's CPU time on its own thread, and how
+    much of it went to garbage collections that thread ran, the worst kept with its kind
+    of path; ``GET /__bench_cpu`` answers them as JSON."""
 
     def __init__(self, app) -> None:
         self.app, self.lock = app, threading.Lock()
-        self.samples: list[tuple[float, str]] = []
+        self.samples: list[tuple[float, str, float]] = []
+        self.local = threading.local()
+        gc.callbacks.append(self._gc)
+
+    def _gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self.local.gc_began = time.thread_time()
+        elif getattr(self.local, "gc_began", None) is not None:
+            self.local.gc_spent = getattr(self.local, "gc_spent", 0.0) + \
+                time.thread_time() - self.local.gc_began
+            self.local.gc_began = None
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path == "/__bench_cpu":
-            with self.lock:
-                found = sorted(self.samples)
-            body = json.dumps({"count": len(found), "worst": found[-5:],
-                               "p99_ms": found[int(len(found) * 0.99) - 1][0] if found else 0})
-            start_response("200 OK", [("Content-Type", "application/json")])
-            return [body.encode()]
+            return self._answer(start_response, "reset" in environ.get("QUERY_STRING", ""))
+        self.local.gc_spent = 0.0
         began = time.thread_time()
         chunks = list(self.app(environ, start_response))
         spent = (time.thread_time() - began) * 1000
         kind = path.rsplit("/", 1)[-1] if path.count("/") > 2 else "picker"
         with self.lock:
-            self.samples.append((spent, kind))
+            self.samples.append((spent, kind, self.local.gc_spent * 1000))
         return chunks
+
+    def _answer(self, start_response, reset: bool):
+        with self.lock:
+            found = sorted(self.samples)
+            if reset:
+                self.samples = []
+        without_gc = sorted(ms - gc_ms for ms, _kind, gc_ms in found)
+        body = json.dumps({"count": len(found), "worst": found[-5:],
+                           "p99_ms": found[int(len(found) * 0.99) - 1][0] if found else 0,
+                           "mean_ms": statistics.fmean(ms for ms, *_ in found) if found else 0,
+                           "gc_ms": sum(gc_ms for *_, gc_ms in found),
+                           "worst_without_gc_ms": without_gc[-1] if found else 0})
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [body.encode()]
 
 
 class Server:
@@ -405,10 +429,12 @@ def load_run(port: int, path: str, bodies: list[list], clients: int, check: byte
     return result
 
 
-def cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU of a process so far (Linux /proc; None elsewhere)."""
+def cpu_seconds(pid: int | None, thread: int | None = None) -> float | None:
+    """User + system CPU of a process (or of one of its threads) so far (Linux /proc;
+    None elsewhere)."""
+    where = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(where).read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError, TypeError):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -657,11 +683,19 @@ def one_side(server: Server, token: str | None, seconds: float, think: float, id
         else:
             bare_worker(server.port, until, think, room, i)
 
+    pid = server.process.pid
+    client_cpu, server_cpu = time.process_time(), cpu_seconds(pid) or 0.0
+    loop_cpu = cpu_seconds(pid, pid) or 0.0  # the main thread: waitress's socket loop
     run_clients(active, work)
     stop.set()
     if holder.is_alive():
         holder.join()
-    return summary(room, seconds)
+    # Where the two cores went: this load generator's own CPU, the server process's, and
+    # of that the part waitress's socket loop took (not the app's threads).
+    used = {"client_cores": (time.process_time() - client_cpu) / seconds,
+            "server_cores": ((cpu_seconds(pid) or 0.0) - server_cpu) / seconds,
+            "loop_cores": ((cpu_seconds(pid, pid) or 0.0) - loop_cpu) / seconds}
+    return {**summary(room, seconds), **used}
 
 
 def open_loop(root: Path, tokens: dict[str, str], seconds: float, think: float,
@@ -670,8 +704,10 @@ def open_loop(root: Path, tokens: dict[str, str], seconds: float, think: float,
     bare = Server("bare", root / "bare.db")
     token = tokens["amplify_worker"]
     try:
-        walk_pages(amplify.port, token, "en")  # warm: templates, the sealing batch
-        results = {"bare": one_side(bare, None, seconds, think, 0, active),
+        walk_pages(amplify.port, token, "en")  # the first walk after start: forms, batch
+        _s, first, _h = get(amplify.port, "/__bench_cpu?reset")
+        results = {"first_walk_cpu": json.loads(first),
+                   "bare": one_side(bare, None, seconds, think, 0, active),
                    "amplify": one_side(amplify, token, seconds, think, phones - active, active)}
         _s, cpu, _h = get(amplify.port, "/__bench_cpu")
         results["server_cpu"] = json.loads(cpu)
@@ -682,14 +718,19 @@ def open_loop(root: Path, tokens: dict[str, str], seconds: float, think: float,
 
 
 def open_verdicts(results: dict) -> list[str]:
-    ours, cpu = results["amplify"], results["server_cpu"]
-    worst_ms, worst_kind = cpu["worst"][-1] if cpu["worst"] else (0.0, "")
+    ours, cpu, first = results["amplify"], results["server_cpu"], results["first_walk_cpu"]
+    worst_ms, worst_kind, _gc_ms = cpu["worst"][-1] if cpu["worst"] else (0.0, "", 0.0)
     goals = [("p99 per request, ms", ours["p99_ms"], "<=", 100.0),
              ("errors", float(ours["errors"]), "<=", 0.0),
              (f"worst server CPU of one request, ms ({worst_kind})", worst_ms, "<=", 5.0),
              ("complete questionnaires per second", ours["completed_per_s"], ">=", 50.0)]
-    lines = [f"server CPU per request p99: {cpu['p99_ms']:.2f} ms over {cpu['count']}; "
-             f"worst five: {[(round(ms, 2), kind) for ms, kind in cpu['worst']]}"]
+    lines = [f"server CPU per request: mean {cpu['mean_ms']:.2f} ms, p99 {cpu['p99_ms']:.2f} ms "
+             f"over {cpu['count']}; garbage collection {cpu['gc_ms']:.0f} ms in all; worst "
+             f"five (ms, path, of which GC): "
+             f"{[(round(ms, 2), kind, round(gc_ms, 2)) for ms, kind, gc_ms in cpu['worst']]}; "
+             f"worst without its GC: {cpu['worst_without_gc_ms']:.2f} ms",
+             f"(not counted above) the first walk after start, one worker alone: worst "
+             f"{[(round(ms, 2), kind, round(gc, 2)) for ms, kind, gc in first['worst'][-2:]]}"]
     for name, value, sense, goal in goals:
         met = value >= goal if sense == ">=" else value <= goal
         lines.append(f"{name}: {value:.2f} (goal {sense} {goal}) {'met' if met else 'MISSED'}")
@@ -717,12 +758,15 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0,
                         help="(d) mean think time between a worker's pages, seconds")
     parser.add_argument("--quick", action="store_true", help="fewer submissions per client")
+    parser.add_argument("--threads", type=int, default=8,
+                        help="waitress threads of every server (the station's default: 8)")
     parser.add_argument("--serve", nargs=3, metavar=("KIND", "TARGET", "PORT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve[0], args.serve[1], int(args.serve[2]))
         return
+    os.environ["AMPLIFY_BENCH_THREADS"] = str(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _home, tokens = make_home(root)
@@ -749,12 +793,15 @@ def main() -> None:
         if args.part in ("open", "all"):
             seconds = 20.0 if args.quick else 60.0
             print(f"\n(d) open loop: 300 phones, 200 answering the worker form, think "
-                  f"{args.think} s, {seconds:.0f} s per side")
+                  f"{args.think} s, {seconds:.0f} s per side, waitress threads "
+                  f"{args.threads}; load average before: {os.getloadavg()[0]:.2f}")
             results = open_loop(root, tokens, seconds, args.think)
             print(table([{"side": side, **results[side]} for side in ("bare", "amplify")]))
             print(f"p99 Amplify / bare: "
                   f"{results['amplify']['p99_ms'] / max(results['bare']['p99_ms'], 1e-9):.2f}")
             print("\n".join(open_verdicts(results)))
+            print(f"load average after: {os.getloadavg()[0]:.2f} (this run's own threads "
+                  f"count in it)")
 
 
 if __name__ == "__main__":
