@@ -366,3 +366,23 @@ def test_jr_count_counts_and_a_repeat_with_a_page_control_name_is_renamed(tmp_pa
     counted = load_xlsform(write_xlsform(tmp_path / "count.xlsx", rows))
     assert counted.repeats["r_"].count == ["ref", "n"]
     assert [stop.address for stop in sequence(counted, {"n": "2"})] == ["p1", "r_~1", "r_~2"]
+
+
+def test_relative_paths_read_the_instance_they_are_written_in(tmp_path):
+    rows = [{"type": "begin repeat", "name": "plot", "label": "Plot"},
+            {"type": "integer", "name": "size", "label": "Size"},
+            {"type": "begin group", "name": "detail", "label": "Detail"},
+            {"type": "integer", "name": "used", "label": "Used", "constraint": ". <= ../../size"},
+            {"type": "calculate", "name": "nth", "calculation": "position(../..)"},
+            {"type": "end group"},
+            {"type": "calculate", "name": "share", "calculation": "../detail/used div ../size"},
+            {"type": "end repeat"},
+            {"type": "calculate", "name": "plots", "calculation": "count(/data/plot)"}]
+    form = load_xlsform(write_xlsform(tmp_path / "plots.xlsx", rows))
+    answers = {"plot": [{"size": "10", "used": "5"}, {"size": "4", "used": "8"}]}
+    cleaned = logic.clean_answers(form, answers)
+    assert [(p["nth"], p["share"]) for p in cleaned["plot"]] == [("1", "0.5"), ("2", "2")]
+    assert cleaned["plots"] == "2"
+    assert logic.page_errors_at(form, "detail~2", answers) == {
+        "used": "This answer is not allowed."}
+    assert logic.page_errors_at(form, "detail~1", answers) == {}
