@@ -2,7 +2,9 @@
 answers by the server (xlsform.expressions) and by static/logic.js in Chromium: they agree.
 
 Answers are drawn per question type from a seeded generator (numbers at the edges, dates,
-choices of the question's own list, text in several scripts), several sets per form.
+choices of the question's own list, text in several scripts), several sets per form; in a
+form with repeats they are nested (0 to 2 instances of each repeat) and an expression of a
+question in a repeat is evaluated in one of its instances (xlsform/scope.py on both sides).
 Functions whose value changes from call to call (random, uuid) are left out.
 """
 
@@ -17,6 +19,8 @@ from typing import Any
 from xlsform import FormDefinition, FormError, load_xlsform
 from xlsform.expressions import evaluate, to_string
 from xlsform.functions import UNSTABLE
+from xlsform.repeat_logic import plan_of
+from xlsform.scope import Scope
 
 from .test_xlsform_corpus import CORPUS, FILES, needs_corpus
 
@@ -71,19 +75,50 @@ def cases() -> list[dict[str, Any]]:
                  for q in form.questions.values() for column in COLUMNS]
         nodes = [item for item in nodes if item[2] and not _unstable(item[2])]
         for _ in range(SETS_PER_FORM):
-            answers = {name: _answer(form, name, pick) for name in form.questions}
+            answers = _nested(form, None, pick)
             for label, question, node in nodes:
                 choices = form.choices_for(question)
                 chosen = pick.choice(choices) if choices else None
                 row = ({**chosen.extra, "name": chosen.name}
                        if label.endswith("choice_filter") and choices else None)
+                scope = _scope(form, question, pick)
+                current = _where(answers, scope).get(question.name)
                 table.append({"label": label, "ast": node, "answers": answers,
-                              "current": answers.get(question.name), "row": row})
+                              "current": current, "row": row, "scope": scope})
     return table
 
 
+def _nested(form: FormDefinition, level: str | None, pick: random.Random) -> dict[str, Any]:
+    """Generated answers of one level (the form, or an instance of a repeat): its own
+    questions, and 0 to 2 instances of each repeat directly inside it."""
+    answers: dict[str, Any] = {name: _answer(form, name, pick)
+                               for name, q in form.questions.items() if q.repeat == level}
+    for name, repeat in form.repeats.items():
+        if repeat.parent == level:
+            answers[name] = [_nested(form, name, pick) for _ in range(pick.randint(0, 2))]
+    return answers
+
+
+def _scope(form: FormDefinition, question: Any, pick: random.Random) -> dict | None:
+    """Where a question of a repeat is evaluated: an instance of each repeat around it."""
+    if not form.repeats:
+        return None
+    plan = plan_of(form)
+    return {"path": [[repeat, pick.randint(1, 2)] for repeat in plan.chains[question.name]],
+            "chains": {name: list(chain) for name, chain in plan.chains.items()},
+            "repeats": sorted(plan.repeat_names)}
+
+
+def _where(answers: dict[str, Any], scope: dict | None) -> Any:
+    if scope is None:
+        return answers
+    return Scope(answers, tuple(map(tuple, scope["path"])), scope["chains"],
+                 frozenset(scope["repeats"]))
+
+
 def python_result(case: dict[str, Any]) -> list[str]:
-    value = evaluate(case["ast"], case["answers"], case["current"], case["row"])
+    value = evaluate(case["ast"], _where(case["answers"], case["scope"]), case["current"],
+                     case["row"])
     kind = "bool" if isinstance(value, bool) else "num" if isinstance(value, (int, float)) \
         else "str"
     return [kind, to_string(value)]
@@ -101,7 +136,9 @@ def same(python: list[str], js: list[str]) -> bool:
 
 
 RUN = """cases => cases.map(c => {
-  const v = module.exports.evaluate(c.ast, c.answers, c.current, c.row);
+  const m = module.exports, s = c.scope,
+    where = s ? new m.Scope(c.answers, s.path, s.chains, s.repeats) : c.answers;
+  const v = m.evaluate(c.ast, where, c.current, c.row);
   const kind = typeof v === "boolean" ? "bool" : typeof v === "number" ? "num" : "str";
   return [kind, module.exports.str(v)];
 })"""

@@ -619,12 +619,43 @@ def _live_calculations(form: FormDefinition, on_page: set[str]) -> set[str]:
     return live
 
 
-# The repeat API lives in repeat_logic; these are its public names (see its docstrings).
-parse_address = repeat_logic.parse_address
-page_errors_at = repeat_logic.page_errors_at
-scope_at = repeat_logic.scope_at
-instance_values = repeat_logic.instance_values
-instance_count = repeat_logic.instance_count
-add_instance = repeat_logic.add_instance
-remove_instance = repeat_logic.remove_instance
-merge_posted = repeat_logic.merge_posted
+# The repeat API lives in repeat_logic (see its docstrings); these are its public names.
+# Functions, not aliases: repeat_logic imports this module, and may be imported first.
+
+
+def parse_address(form: FormDefinition, address: str) -> repeat_logic.Address:
+    return repeat_logic.parse_address(form, address)
+
+
+def page_errors_at(form: FormDefinition, address: str, answers: Mapping[str, Any],
+                   lang: str = "en") -> dict[str, str]:
+    return repeat_logic.page_errors_at(form, address, answers, lang)
+
+
+def scope_at(form: FormDefinition, answers: Mapping[str, Any], address: str) -> Any:
+    return repeat_logic.scope_at(form, answers, address)
+
+
+def instance_values(form: FormDefinition, answers: Mapping[str, Any], address: str
+                    ) -> dict[str, Any]:
+    return repeat_logic.instance_values(form, answers, address)
+
+
+def instance_count(form: FormDefinition, answers: Mapping[str, Any], repeat: str,
+                   outer: tuple[int, ...] = ()) -> int:
+    return repeat_logic.instance_count(form, answers, repeat, outer)
+
+
+def add_instance(form: FormDefinition, answers: Mapping[str, Any], adding: str
+                 ) -> tuple[dict[str, Any], str]:
+    return repeat_logic.add_instance(form, answers, adding)
+
+
+def remove_instance(form: FormDefinition, answers: Mapping[str, Any], repeat: str,
+                    numbers: tuple[int, ...]) -> dict[str, Any]:
+    return repeat_logic.remove_instance(form, answers, repeat, numbers)
+
+
+def merge_posted(form: FormDefinition, answers: Mapping[str, Any], address: str,
+                 posted: Mapping[str, Any]) -> dict[str, Any]:
+    return repeat_logic.merge_posted(form, answers, address, posted)
