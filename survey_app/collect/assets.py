@@ -30,7 +30,8 @@ def _strip(source: str) -> str:
 
 @cache
 def script_bundle() -> bytes:
-    """logic.js (relevance mirror) and collect.js in one file: one request on first load.
+    """logic.js (relevance mirror), collect.js and quick.js in one file: one request on
+    first load.
 
     logic.js exports its evaluator to a local ``module`` instead of starting itself, so
     collect.js can re-run relevance on every page it swaps in.
@@ -38,9 +39,10 @@ def script_bundle() -> bytes:
     logic_path = STATIC / "logic.js"
     logic = logic_path.read_text(encoding="utf-8") if logic_path.exists() else ""
     collect = (STATIC / "collect.js").read_text(encoding="utf-8")
+    quick = (STATIC / "quick.js").read_text(encoding="utf-8")  # appearance "quick"
     bundle = ("(function(){var module={exports:{}};\n" + _strip(logic) +
               "\nvar amplifyLogic=module.exports.evaluate?module.exports:null;\n" +
-              _strip(collect) + "\n})();\n")
+              _strip(collect) + "\n" + _strip(quick) + "\n})();\n")
     return bundle.encode("utf-8")
 
 

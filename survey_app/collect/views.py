@@ -155,7 +155,8 @@ def _render_page(sub: Submission, page_name: str, errors: dict[str, str] | None 
         errors=answer_messages.in_language(errors or {}, draft.language), last=place.is_last,
         has_back=place.has_back, lang_code=draft.language,
         form_logic=logic.client_logic(form, page, draft.answers),
-        page_config={"lang": language_info(draft.language)["html_lang"]})
+        page_config={"lang": language_info(draft.language)["html_lang"],
+                     "last": place.is_last})  # quick.js never sends the last page
 
 
 def receipt_for(record_id: str) -> str:
