@@ -21,11 +21,12 @@ written once, here:
   name) and not hidden by ``k``, so workers' answers can be set beside them.
 * **Record-level data** (one response's answers) is for the steward role only, and each
   access is written to the audit log.
-* **Repeats.** Answers inside repeat instances (``repeat_answers``) are held in the
-  dataset, shown in record-level data, and never made into figures: every figure counts
-  respondents, and a respondent's instances (household members, incidents) are not
-  respondents. A top-level repeat's number of instances is not a choice, so it is not
-  tabulated either.
+* **Repeats.** Figures count respondents, never instances (household members,
+  incidents): a choice question inside a repeat gives, for each answer, how many
+  respondents gave it in at least one instance, each answer its own table (chose it, did
+  not) under the same ``k`` as a select_multiple. Instance counts, numbers and text inside
+  repeats are never figures; they are held in the dataset (``repeat_answers``) and shown
+  in record-level data.
 """
 
 from __future__ import annotations
@@ -187,11 +188,12 @@ def latest_form(conn: sqlite3.Connection, form_id: str) -> FormDefinition:
 
 
 def tabulated(form: FormDefinition) -> list[Question]:
-    """The questions figures are made of: choices, never identifying, never free text, never
-    inside a repeat (figures count respondents; instances are not respondents)."""
+    """The questions figures are made of: choices, never identifying, never free text. A
+    question inside a repeat is counted by respondent, never by instance: how many gave each
+    answer in at least one instance (each answer its own table, as for a select_multiple)."""
     return [q for q in form.questions.values()
             if q.type in SELECTS and q.sensitivity != "identifying"
-            and q.name != CONSENT_QUESTION and q.repeat is None]
+            and q.name != CONSENT_QUESTION]
 
 
 _ROUND_KEYS = """
@@ -203,10 +205,26 @@ _CONSENTED = ("AND EXISTS (SELECT 1 FROM answers c WHERE c.response = r.key "
 
 
 def _answers(conn: sqlite3.Connection, keys_sql: str, args: Sequence[object],
-             question: str) -> list[str]:
-    rows = conn.execute(f"SELECT a.value FROM answers a WHERE a.question = ? AND a.response IN "
-                        f"({keys_sql})", [question, *args]).fetchall()
+             question: Question) -> list[str]:
+    """One value per respondent who answered; inside a repeat, every choice the respondent
+    gave in any of its instances, space-separated."""
+    if question.repeat is not None:
+        rows = conn.execute(
+            f"SELECT group_concat(i.value, ' ') FROM repeat_answers i WHERE i.repeat = ? AND "
+            f"i.question = ? AND i.response IN ({keys_sql}) GROUP BY i.response",
+            [question.repeat, question.name, *args]).fetchall()
+    else:
+        rows = conn.execute(f"SELECT a.value FROM answers a WHERE a.question = ? AND "
+                            f"a.response IN ({keys_sql})", [question.name, *args]).fetchall()
     return [str(row[0]) for row in rows if row[0] is not None and row[0] != ""]
+
+
+def _label(question: Question, form: FormDefinition, lang: str) -> str:
+    """The question's label; inside repeats preceded by theirs ("Household member / Job")."""
+    label = label_in(question.label, lang) or question.name
+    chain = [label_in(form.repeats[name].label, lang) or name
+             for name in form.repeat_chain(question.repeat)]
+    return " / ".join([*chain, label])
 
 
 NOT_ANSWERED = ("_not_answered", "not answered or not asked")
@@ -220,10 +238,11 @@ def _figure(question: Question, form: FormDefinition, values: list[str], source:
     like any answer: otherwise "respondents − answered" would be a count nobody checked.
     """
     choices = [(c.name, label_in(c.label, lang) or c.name) for c in form.choices_for(question)]
-    multiple = question.type == "select_multiple"
+    # Inside a repeat a respondent may give several answers (one per instance).
+    multiple = question.type == "select_multiple" or question.repeat is not None
     chosen = [v.split() for v in values] if multiple else [[v] for v in values]
     counts = [sum(1 for picked in chosen if name in picked) for name, _ in choices]
-    label = label_in(question.label, lang) or question.name
+    label = _label(question, form, lang)
     if kind != "counts":
         note = STATED if source == MANAGEMENT else CONSENTED
         return Figure(question.name, label, source, kind, tuple(choices),
@@ -261,7 +280,7 @@ def round_figures(conn: sqlite3.Connection, item: Round, *, k: int | None = None
     elif source == REPRESENTATIVES:
         keys_sql, kind = _ROUND_KEYS + _CONSENTED, "stated"
     group = _group_size(conn, keys_sql, args)
-    return [_figure(q, form, _answers(conn, keys_sql, args, q.name), source, kind, k, lang,
+    return [_figure(q, form, _answers(conn, keys_sql, args, q), source, kind, k, lang,
                     group)
             for q in tabulated(form) if questions is None or q.name in questions]
 
@@ -284,7 +303,7 @@ def pooled_representatives(conn: sqlite3.Connection, project_id: str, form_id: s
     form = latest_form(conn, form_id)
     args = [project_id, form_id, period]
     group = _group_size(conn, _POOLED_KEYS, args)
-    return [_figure(q, form, _answers(conn, _POOLED_KEYS, args, q.name), REPRESENTATIVES,
+    return [_figure(q, form, _answers(conn, _POOLED_KEYS, args, q), REPRESENTATIVES,
                     "counts", k, lang, group) for q in tabulated(form)]
 
 

@@ -17,9 +17,10 @@ Tables:
 * ``pooled_figures`` (project_id, form_id, period, question, answer, count, out_of,
   note): representatives without consent to share, across factories;
 * ``repeats`` (form_id, repeat, label, parent, questions, note): the repeats of the forms
-  of released rounds, so an analyst knows they exist. Their answers stay in ``central.db``
-  (``repeat_answers``): figures count respondents, and instances are not respondents
-  (see ``disclosure``), so nothing inside a repeat is published.
+  of released rounds and what of them is published. Figures count respondents, never
+  instances (see ``disclosure``): a choice question inside a repeat is in ``figures`` as
+  how many respondents gave each answer in at least one instance (its label starts with
+  the repeat's); the instances themselves stay in ``central.db`` (``repeat_answers``).
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def _repeat_rows(conn: sqlite3.Connection, form_ids: list[str]) -> list[dict]:
     return rows
 
 
-REPEAT_NOTE = "held in the dataset, not published: figures count respondents, not instances"
+REPEAT_NOTE = ("instances are not published: choice questions inside count respondents who "
+               "gave each answer in at least one instance")
 
 
 def _write(out: Path, thresholds: dict[str, disclosure.Thresholds], hidden: Counter,
@@ -162,10 +164,11 @@ def _disclosure_rows(thresholds: dict[str, disclosure.Thresholds],
              "meaning": "a count below k is NULL, and so is any count that would let it be "
                         "worked out from totals or other counts; management answers are "
                         "stated positions and representatives with consent are shown by role"},
-            {"name": "repeats", "value": "not published",
-             "meaning": "answers inside repeats (household members, incidents...) are held "
-                        "in the dataset but are never figures: every count here is of "
-                        "respondents; table repeats lists them"}]
+            {"name": "repeats", "value": "counted by respondent",
+             "meaning": "every count here is of respondents, never of repeat instances "
+                        "(household members, incidents...): a choice question inside a "
+                        "repeat counts the respondents who gave each answer in at least one "
+                        "instance, each answer its own table; table repeats lists them"}]
     for project_id, limits in sorted(thresholds.items()):
         rows.append({"name": f"k_brand:{project_id}", "value": str(limits.k_brand),
                      "meaning": "fewest respondents behind any published count"})

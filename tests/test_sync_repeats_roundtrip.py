@@ -163,7 +163,11 @@ def test_datasette_joins_instances_to_their_responses(world):
     assert {row["member_job"] for row in view} == {"sewing", "cutting", "none"}
 
 
-def test_published_file_lists_repeats_and_never_a_figure_from_inside(world):
+def test_published_figures_count_respondents_never_instances(world):
+    conn = world.db()
+    conn.execute("UPDATE projects SET k_brand = 2")  # two respondents: a round of k
+    conn.commit()
+    conn.close()
     central("round", "close", "--home", world.central_home, "--all")
     out = world.root / "published.db"
     central("publish", "--home", world.central_home, "--out", out)
@@ -171,19 +175,24 @@ def test_published_file_lists_repeats_and_never_a_figure_from_inside(world):
     try:
         repeats = conn.execute("SELECT form_id, repeat, parent, questions, note FROM repeats "
                                "ORDER BY repeat").fetchall()
-        questions = {row[0] for row in conn.execute("SELECT question FROM figures")}
+        figures = {(row[0], row[1]): row[2:] for row in conn.execute(
+            "SELECT question, answer, count, out_of, question_label FROM figures")}
         meaning = conn.execute("SELECT value, meaning FROM _disclosure WHERE name = 'repeats'"
                                ).fetchone()
     finally:
         conn.close()
     assert [r[:4] for r in repeats] == [(FORM_ID, "children", "household", 3),
                                         (FORM_ID, "household", None, 6)]
-    assert all("not published" in r[4] for r in repeats)
-    assert questions == {"consent"}, "figures count respondents: nothing from inside a repeat"
-    assert meaning[0] == "not published" and "respondents" in meaning[1]
+    assert all("instances are not published" in r[4] for r in repeats)
+    assert {q for q, _ in figures} == {"consent", "member_band", "member_job", "child_school"}
+    # Both respondents said "no" for at least one child (three instances in all): 2 of 2.
+    assert figures[("child_school", "no")] == (2, 2, "Household member / Child / In school?")
+    assert figures[("child_school", "yes")][0] is None, "one respondent: fewer than k"
+    assert figures[("consent", "yes")][:2] == (2, 2)
+    assert meaning[0] == "counted by respondent" and "never of repeat instances" in meaning[1]
     rows = _datasette_json(out, "/published/repeats.json?_shape=array")
     assert {row["repeat"] for row in rows} == {"household", "children"}
-    assert json.dumps(rows).count("not published") == 2
+    assert json.dumps(rows).count("instances are not published") == 2
 
 
 def test_the_stewards_record_page_shows_the_instances(world):
