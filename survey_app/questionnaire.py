@@ -13,10 +13,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from xlsform import logic
+from xlsform import logic, repeat_logic
 from xlsform.expressions import references
 from xlsform.model import FormDefinition, Page, Question
+from xlsform.scope import instance_at
 
+from .instances import Spot
 from .station import Station
 from .store import projects
 from .webforms import page_items
@@ -83,11 +85,12 @@ def first_page(form: FormDefinition, answers: dict[str, Any]) -> str:
     return logic.first_page(form, answers)
 
 
-def place(form: FormDefinition, page: Page, answers: dict[str, Any]) -> PagePlace:
-    number, total = logic.page_position(form, page, answers)
+def place(form: FormDefinition, address: str, answers: dict[str, Any]) -> PagePlace:
+    """Where the page at ``address`` (a page name in a flat form) stands now."""
+    number, total = logic.position_at(form, address, answers)
     return PagePlace(number=number, total=total,
-                     has_back=logic.previous_page(form, answers, page.name) is not None,
-                     is_last=logic.is_last_page(form, page, answers))
+                     has_back=logic.previous_page(form, answers, address) is not None,
+                     is_last=logic.is_last_address(form, address, answers))
 
 
 def page_after(form: FormDefinition, answers: dict[str, Any], page_name: str) -> str | None:
@@ -101,37 +104,71 @@ def page_before(form: FormDefinition, answers: dict[str, Any], page_name: str) -
 
 
 def blocked(form: FormDefinition, answers: dict[str, Any], lang: str,
-            checked: Page | None = None) -> Blocked | None:
-    """The first page keeping these answers from being sealed, or None when all are valid.
-    ``checked``: a page already checked with these very answers."""
-    found = logic.first_page_with_errors(form, answers, lang, skip=checked)
+            checked: str | None = None) -> Blocked | None:
+    """The first page (an address) keeping these answers from being sealed, or None when
+    all are valid. ``checked``: the address of a page already checked with these answers."""
+    skip: Page | str | None = checked
+    if checked is not None and not form.repeats:
+        skip = form.page(checked)
+    found = logic.first_page_with_errors(form, answers, lang, skip=skip)
     return Blocked(*found) if found else None
 
 
-def is_shown(form: FormDefinition, page: Page, answers: dict[str, Any]) -> bool:
-    return page in logic.shown_pages(form, answers)
+def is_shown(form: FormDefinition, address: str, answers: dict[str, Any]) -> bool:
+    """The page at ``address`` is on the path for these answers."""
+    if not form.repeats:
+        return form.page(address) in logic.shown_pages(form, answers)
+    return any(stop.shown and stop.address == address
+               for stop in repeat_logic.sequence(form, answers))
 
 
-def page_questions(form: FormDefinition, page: Page, lang: str, answers: dict[str, Any],
+def page_errors(form: FormDefinition, spot: Spot, answers: dict[str, Any], lang: str
+                ) -> dict[str, str]:
+    """question key -> message for the page at ``spot`` (none at an "add another?" place)."""
+    if spot.page is None:
+        return {}
+    if not form.repeats:
+        return logic.page_errors(form, spot.page, answers, lang)
+    return repeat_logic.page_errors_at(form, spot.address, answers, lang)
+
+
+def client_logic(form: FormDefinition, spot: Spot, answers: dict[str, Any]) -> dict[str, Any]:
+    """What static/logic.js needs on the page at ``spot`` ({} at an "add another?" place)."""
+    if spot.page is None:
+        return {}
+    if spot.path:
+        return logic.client_logic_at(form, spot.address, answers)
+    return logic.client_logic(form, spot.page, answers)
+
+
+def page_questions(form: FormDefinition, spot: Spot, lang: str, answers: dict[str, Any],
                    second_lang: str | None = None) -> list[dict[str, Any]]:
-    """What a page shows of each question, for the one question macro (``_question.html``)
-    on both screens: ``webforms.page_items`` plus ``value`` (the answer, else the form's
-    default) and ``hidden``.
+    """What the page at ``spot`` shows of each question, for the one question macro
+    (``_question.html``) on both screens: ``webforms.page_items`` plus ``value`` (the
+    answer in this page's instance, else the form's default) and ``hidden``.
 
     A question that does not apply is left out, unless its relevance reads an answer on
     this very page: then an input stays visible (a page without scripts can answer it;
     the server decides on Next) and a note starts hidden; static/logic.js shows and hides
-    both as answers change.
+    both as answers change. An "add another?" place has no questions.
     """
+    if spot.page is None:
+        return []
     relevant = logic.relevant_questions(form, answers)
-    on_page = set(page.question_names)
+    end = repeat_logic.suffix(spot.path)
+    values = repeat_logic.scope_at(form, answers, spot.address) if spot.path else None
+    own: dict[str, Any] = answers
+    for repeat, number in spot.path:
+        own = instance_at(own, repeat, number)
+    on_page = set(spot.page.question_names)
     shown = []
-    for item in page_items(form, page, lang, second_lang=second_lang, answers=answers):
-        applies = item["name"] in relevant
+    for item in page_items(form, spot.page, lang, second_lang=second_lang, answers=answers,
+                           values=values):
+        applies = item["name"] + end in relevant
         if not applies and not (item["relevant"] and references(item["relevant"]) & on_page):
             continue
         item["hidden"] = not applies and item["type"] == "note"
-        item["value"] = shown_value(form.questions[item["name"]], answers.get(item["name"]))
+        item["value"] = shown_value(form.questions[item["name"]], own.get(item["name"]))
         shown.append(item)
     return shown
 

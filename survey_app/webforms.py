@@ -234,13 +234,16 @@ def page_items(
     lang: str,
     second_lang: str | None = None,
     answers: Mapping[str, Any] | None = None,
+    values: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Per question on ``page``, what a template needs to show it.
 
     With ``second_lang`` every text also comes as ``<key>_2`` in that language (bilingual
-    screen). With ``answers``, ${name} in texts is filled in and choice filters apply.
+    screen). With ``answers``, ${name} in texts is filled in and choice filters apply;
+    ``values`` instead: what the expressions of the page read (a repeat instance's scope).
     """
-    values = resolve(form, answers)[1] if answers is not None else None
+    if values is None and answers is not None:
+        values = resolve(form, answers)[1]
     items = []
     for name in page.question_names:
         question = form.questions[name]

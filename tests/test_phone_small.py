@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from survey_app import sessions
 from survey_app.collect import responses
-from survey_app.collect.pages import clean_text
+from survey_app.posted import clean_text
 from tests.test_collect_pages import hidden, post_page
 from tests.test_collect_scripted import parse
 

@@ -1,4 +1,4 @@
-"""Rendering worker pages: questions of a page, what was posted, the page's own CSP.
+"""Rendering worker pages: the page's CSS, fonts and its own CSP.
 
 The page's CSS is inlined (one request on a slow network: an external stylesheet would
 block the first paint for another round trip) and allowed by its SHA-256 in the
@@ -10,21 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from flask import render_template, url_for
-from werkzeug.datastructures import MultiDict
-
-from xlsform.model import FormDefinition, Page
 
 from ..languages import language_info
 from ..security import CSP
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-NO_INPUT = ("note", "calculate", "hidden")
 
 
 @cache
@@ -69,31 +64,6 @@ def page_style(fonts: list[str | None]) -> str:
 def csp_for(style: str) -> str:
     digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
     return CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
-
-
-def clean_text(value: str) -> str:
-    """Typed text as stored: NFC, line ends as \\n, no NUL or other control character
-    (tabs and line breaks stay), no spaces around it."""
-    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
-
-
-def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[str, Any]:
-    """The answers a page post carries: text cleaned (``clean_text``), lists for
-    select_multiple.
-
-    Inputs the page has but the post lacks (an unticked box) are empty answers.
-    """
-    found: dict[str, Any] = {}
-    for name in page.question_names:
-        question = form.questions[name]
-        if question.type in NO_INPUT:
-            continue
-        if question.type == "select_multiple":
-            found[name] = sorted({v for v in data.getlist(name) if v})
-        else:
-            found[name] = clean_text(data.get(name, ""))
-    return found
 
 
 def render_worker(template: str, status: int = 200, lang: str | None = None,

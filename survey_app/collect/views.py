@@ -20,17 +20,19 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from xlsform import logic
-from xlsform.model import FormDefinition, Page
+from xlsform.model import FormDefinition
 
-from .. import answer_messages, get_station, questionnaire
+from .. import answer_messages, get_station, instances, questionnaire
 from ..finalise import finalise_record
 from ..i18n import best_match, find_language, set_language
+from ..instances import Spot
 from ..languages import language_info
+from ..posted import posted_answers
 from ..sessions import OPEN, CollectionSession, find_by_token
 from ..store.records import NotADraft, RecordMeta
 from . import bp, picker, responses
 from .guard import RateLimiter, csrf_ok, csrf_token, limiter_key
-from .pages import posted_answers, render_worker
+from .pages import render_worker
 from .responses import Draft, Response, ResponseGone, hash_resume
 
 limiter = RateLimiter()
@@ -111,7 +113,7 @@ def _form(session: CollectionSession) -> FormDefinition:
 @dataclass
 class Submission:
     """One tab's post: its session, resume token and response, the form, the draft as it
-    stands, and the page posted with what it carried."""
+    stands, and the page posted (its place: a page address) with what it carried."""
 
     session: CollectionSession
     token: str
@@ -119,7 +121,7 @@ class Submission:
     response: Response | None
     form: FormDefinition
     draft: Draft
-    page: Page | None = None
+    spot: Spot | None = None
     posted: dict[str, Any] = field(default_factory=dict)
 
 
@@ -142,19 +144,23 @@ def _messages() -> dict[str, str]:
             "sending": _("Sending…"), "listen": _("Listen")}
 
 
-def _render_page(sub: Submission, page_name: str, errors: dict[str, str] | None = None,
+def _render_page(sub: Submission, address: str, errors: dict[str, str] | None = None,
                  status: int = 200):
+    """The page at ``address`` (a page name, or a repeat instance's "household~2")."""
     form, draft, session = sub.form, sub.draft, sub.session
-    page = form.page(page_name)
-    place = questionnaire.place(form, page, draft.answers)
-    items = questionnaire.page_questions(form, page, draft.language, draft.answers)
+    spot = instances.locate(form, address)
+    place = questionnaire.place(form, address, draft.answers)
+    items = questionnaire.page_questions(form, spot, draft.language, draft.answers)
     return _render(
         "collect/page.html", session, draft.language, status, token=sub.token,
-        resume=sub.resume, csrf=csrf_token(session.id, hash_resume(sub.resume)), page=page,
-        instance=draft.instance, items=items,
+        resume=sub.resume, csrf=csrf_token(session.id, hash_resume(sub.resume)),
+        address=address, instance=draft.instance, items=items,
         errors=answer_messages.in_language(errors or {}, draft.language), last=place.is_last,
         has_back=place.has_back, lang_code=draft.language,
-        form_logic=logic.client_logic(form, page, draft.answers),
+        heading=instances.heading(form, spot, draft.language) if spot.repeat else "",
+        adding=spot.adding and instances.by_hand(form, spot),
+        removable=instances.removable(form, spot),
+        form_logic=questionnaire.client_logic(form, spot, draft.answers),
         page_config={"lang": language_info(draft.language)["html_lang"],
                      "last": place.is_last})  # quick.js never sends the last page
 
@@ -279,45 +285,69 @@ def _answer_page(sub: Submission):
     """Save the page's answers and show what comes next (or submit after the last)."""
     store, form, draft = get_station().store, sub.form, sub.draft
     try:
-        sub.page = form.page(request.form.get("page", ""))
+        spot = sub.spot = instances.locate(form, request.form.get("page", ""))
     except KeyError:
-        sub.page = form.page(draft.page)
-    sub.posted = posted_answers(form, sub.page, request.form)
-    draft.answers = {k: v for k, v in {**draft.answers, **sub.posted}.items()
-                     if v not in ("", [], None)}
-    if request.form.get("go") == "back":
-        draft.page = questionnaire.page_before(form, draft.answers, sub.page.name)
+        spot = sub.spot = instances.locate(form, draft.page)
+    sub.posted = posted_answers(form, spot.page, request.form) if spot.page else {}
+    draft.answers = instances.merged(form, spot, draft.answers, sub.posted)
+    go = request.form.get("go")
+    try:
+        target = _instance_change(sub, go) if go in (instances.ADD, instances.REMOVE) \
+            else None
+        if go == "back":
+            target = questionnaire.page_before(form, draft.answers, spot.address)
+        if target is not None:
+            draft.page = target
+            responses.save_draft(store, sub.response, draft, _idle_until())
+            return _render_page(sub, target)
+        errors = questionnaire.page_errors(form, spot, draft.answers, draft.language)
+        following = questionnaire.page_after(form, draft.answers, spot.address)
+    except ValueError:  # a place no longer on the path (an instance removed since)
+        draft.page = questionnaire.first_page(form, draft.answers)
         responses.save_draft(store, sub.response, draft, _idle_until())
         return _render_page(sub, draft.page)
-    errors = logic.page_errors(form, sub.page, draft.answers, draft.language)
-    following = questionnaire.page_after(form, draft.answers, sub.page.name)
-    draft.page = sub.page.name if errors or following is None else following
+    draft.page = spot.address if errors or following is None else following
     if errors:
         responses.save_draft(store, sub.response, draft, _idle_until())
-        return _render_page(sub, sub.page.name, errors, 422)
+        return _render_page(sub, spot.address, errors, 422)
     if following is not None:
         responses.save_draft(store, sub.response, draft, _idle_until())
         return _render_page(sub, following)
     return _submit(sub)
 
 
+def _instance_change(sub: Submission, go: str) -> str | None:
+    """"Add another" at an "add another?" place, "Remove this one" on an instance's page:
+    the draft's answers changed and the address to show next (None: not allowed here)."""
+    form, draft, spot = sub.form, sub.draft, sub.spot
+    assert spot is not None
+    if go == instances.ADD and spot.adding and instances.by_hand(form, spot):
+        draft.answers, target = instances.added(form, spot, draft.answers)
+        return target
+    if go == instances.REMOVE and instances.removable(form, spot):
+        draft.answers, target = instances.removed(form, spot, draft.answers)
+        return target
+    return None
+
+
 def _submit(sub: Submission):
     """Check every shown page, seal the record, remember how to answer a retry."""
     station, draft, response = get_station(), sub.draft, sub.response
-    assert response is not None and sub.page is not None
+    assert response is not None and sub.spot is not None
     instance = request.form.get("instance", "") or draft.instance
     if instance != draft.instance:
         # An instance id belongs to the response that started with it: a copied one
         # posted from another tab is refused, and the response keeps its own.
         raise Refused(409)
-    blocked = questionnaire.blocked(sub.form, draft.answers, draft.language, checked=sub.page)
+    blocked = questionnaire.blocked(sub.form, draft.answers, draft.language,
+                                    checked=sub.spot.address)
     if blocked is not None:
         draft.page = blocked.page
         responses.save_draft(station.store, response, draft, _idle_until())
         return _render_page(sub, blocked.page, blocked.errors, 422)
     record_id = responses.record_id_for(response, instance)
     digest = responses.answers_digest(response, instance,
-                                      {"page": sub.page.name, **sub.posted})
+                                      {"page": sub.spot.address, **sub.posted})
     try:
         # The sealed record and the response's new state: one durable commit.
         finalise_record(station, _record_meta(sub, record_id), sub.form, draft.answers, {},
@@ -346,12 +376,12 @@ def _record_meta(sub: Submission, record_id: str) -> RecordMeta:
 def _retry(session: CollectionSession, response: Response, form: FormDefinition):
     """The same final post again → the same receipt; anything else → 409."""
     try:
-        page_ = form.page(request.form.get("page", ""))
+        spot = instances.locate(form, request.form.get("page", ""))
     except KeyError:
         raise Refused(409) from None
     instance = request.form.get("instance", "")
-    posted = posted_answers(form, page_, request.form)
-    digest = responses.answers_digest(response, instance, {"page": page_.name, **posted})
+    posted = posted_answers(form, spot.page, request.form) if spot.page else {}
+    digest = responses.answers_digest(response, instance, {"page": spot.address, **posted})
     same_record = responses.record_id_for(response, instance) == response.record_id
     if same_record and response.digest and hmac.compare_digest(digest, response.digest):
         lang = request.form.get("lang") or session.languages[0]

@@ -14,11 +14,10 @@ from typing import Any
 
 from flask import session
 
-from xlsform.logic import page_errors
-from xlsform.model import FormDefinition, Page
+from xlsform.model import FormDefinition
 
-from .. import i18n
-from ..webforms import PageForm
+from .. import i18n, questionnaire
+from ..instances import Spot
 
 INTERPRETER_LANGUAGE = "interpreter_lang"
 UNNAMED = "default"  # the language code of a form written without language columns
@@ -83,12 +82,11 @@ def second_language(columns: list[Column]) -> str | None:
     return columns[0].code if len(columns) == 2 else None
 
 
-def second_language_errors(definition: FormDefinition, page: Page, answers: dict[str, Any],
-                           page_form: PageForm, columns: list[Column]) -> dict[str, str]:
+def second_language_errors(definition: FormDefinition, spot: Spot, answers: dict[str, Any],
+                           errors: dict[str, str], columns: list[Column]) -> dict[str, str]:
     """The page's error messages in the interpreter's language, where they differ."""
-    if len(columns) < 2 or not page_form.errors:
+    if len(columns) < 2 or not errors:
         return {}
-    translated = page_errors(definition, page, answers, columns[0].code)
+    translated = questionnaire.page_errors(definition, spot, answers, columns[0].code)
     return {name: message for name, message in translated.items()
-            if name in page_form and page_form[name].errors
-            and message not in page_form[name].errors}
+            if name in errors and message != errors[name]}

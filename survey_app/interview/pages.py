@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import abort
 
-from xlsform.model import FormDefinition, Page
+from xlsform.model import FormDefinition
 
-from .. import get_station
+from .. import get_station, instances
+from ..instances import Spot
 from ..store import records
 from ..store.records import RecordMeta
 
@@ -34,9 +35,11 @@ def open_draft(record_id: str) -> tuple[RecordMeta, dict[str, Any], FormDefiniti
     return meta, answers, station.form(meta.form_id, meta.form_version)
 
 
-def find_page(definition: FormDefinition, page_name: str) -> Page:
+def find_spot(definition: FormDefinition, address: str) -> Spot:
+    """The place a page address names (a page name, "household~2", "household~add"); 404
+    when it names none of this form."""
     try:
-        return definition.page(page_name)
+        return instances.locate(definition, address)
     except KeyError:
         abort(404)
 

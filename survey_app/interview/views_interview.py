@@ -12,20 +12,21 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from xlsform.logic import clean_answers, client_logic, page_errors
-from xlsform.model import FormDefinition, Page, label_in
+from xlsform.logic import clean_answers
+from xlsform.model import FormDefinition, label_in
 
-from .. import get_station, questionnaire
+from .. import get_station, instances, questionnaire
 from ..finalise import finalise_record
 from ..i18n import current_language
+from ..instances import Spot
+from ..posted import posted_answers
 from ..store import places, records
 from ..store.records import RecordMeta
 from ..supplier_choice import supplier_name
-from ..webforms import PageForm, build_page_form
 from . import bp
 from .bilingual import UNNAMED, page_columns, second_language, second_language_errors
 from .language_status import language_status
-from .pages import RecordClosed, find_page, open_draft
+from .pages import RecordClosed, find_spot, open_draft
 
 BACK, SAVE, NEXT, FINALISE = "back", "save", "next", "finalise"
 
@@ -35,27 +36,35 @@ def record_closed(_error: RecordClosed):
     return render_template("interview/closed.html"), 409
 
 
-def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: dict[str, Any],
-            page_form: PageForm, status: int = 200):
+def _title(definition: FormDefinition, spot: Spot, lang: str) -> str:
+    """A page's label; an instance page's says which instance ("Household member 2")."""
+    if spot.repeat is not None:
+        return instances.heading(definition, spot, lang)
+    return label_in(spot.page.label, lang) if spot.page is not None else ""
+
+
+def _render(meta: RecordMeta, definition: FormDefinition, spot: Spot, answers: dict[str, Any],
+            errors: dict[str, str], status: int = 200):
     station = get_station()
-    place = questionnaire.place(definition, page, answers)
+    place = questionnaire.place(definition, spot.address, answers)
     columns = page_columns(definition, meta.language, current_language())
     context = {
-        "meta": meta, "page": page, "form": page_form, "columns": columns,
+        "meta": meta, "address": spot.address, "columns": columns,
         "form_title": label_in(definition.title, meta.language) or definition.form_id,
-        "page_title": label_in(page.label, meta.language),
-        "heading": {"label" + column.suffix: label_in(page.label, column.code)
+        "page_title": _title(definition, spot, meta.language),
+        "heading": {"label" + column.suffix: _title(definition, spot, column.code)
                     for column in columns},
-        "items": questionnaire.page_questions(definition, page, columns[-1].code, answers,
+        "items": questionnaire.page_questions(definition, spot, columns[-1].code, answers,
                                               second_language(columns)),
-        "errors": {name: messages[0] for name, messages in page_form.errors.items()
-                   if name != page_form.meta.csrf_field_name and messages},
-        "second_errors": second_language_errors(definition, page, answers, page_form, columns),
+        "errors": errors,
+        "second_errors": second_language_errors(definition, spot, answers, errors, columns),
         "language_status": language_status(meta.language, definition),
-        "logic": client_logic(definition, page, answers),
+        "logic": questionnaire.client_logic(definition, spot, answers),
         "position": (place.number, place.total),
         "is_first": not place.has_back,
         "is_last": place.is_last,
+        "adding": spot.adding and instances.by_hand(definition, spot),
+        "removable": instances.removable(definition, spot),
         "supplier_name": supplier_name(station, station.keys().records, meta.supplier_id),
         "content_lang": "" if meta.language == UNNAMED else meta.language,
     }
@@ -64,38 +73,47 @@ def _render(meta: RecordMeta, definition: FormDefinition, page: Page, answers: d
 
 @bp.get("/interviews/<record_id>/page/<page_name>")
 def page(record_id: str, page_name: str):
+    """A page of the draft; ``page_name`` is its address ("household~2" in a repeat)."""
     meta, answers, definition = open_draft(record_id)
-    current = find_page(definition, page_name)
-    if not questionnaire.is_shown(definition, current, answers):
-        target = questionnaire.page_after(definition, answers, page_name) or \
-            questionnaire.page_before(definition, answers, page_name)
+    spot = find_spot(definition, page_name)
+    if not questionnaire.is_shown(definition, page_name, answers):
+        try:
+            target = questionnaire.page_after(definition, answers, page_name) or \
+                questionnaire.page_before(definition, answers, page_name)
+        except ValueError:  # an instance no longer there
+            target = questionnaire.first_page(definition, answers)
         if target and target != page_name:
             return redirect(url_for("interview.page", record_id=record_id, page_name=target))
     places.save_place(get_station().store, get_station().keys().records, record_id, page_name)
-    page_form = build_page_form(definition, current, meta.language, answers)
+    errors = {}
     if request.args.get("check"):
-        errors = page_errors(definition, current, answers, meta.language)
-        for name, message in errors.items():
-            page_form[name].errors = [message]
-    return _render(meta, definition, current, answers, page_form)
+        errors = questionnaire.page_errors(definition, spot, answers, meta.language)
+    return _render(meta, definition, spot, answers, errors)
 
 
 @bp.post("/interviews/<record_id>/page/<page_name>")
 def answer_page(record_id: str, page_name: str):
     station = get_station()
     meta, answers, definition = open_draft(record_id)
-    current = find_page(definition, page_name)
-    page_form = build_page_form(definition, current, meta.language, answers,
-                                formdata=request.form)
+    spot = find_spot(definition, page_name)
     action = request.form.get("action", SAVE)
-    page_is_valid = page_form.validate()
-    answers = clean_answers(definition, {**answers, **page_form.answers()})
+    posted = posted_answers(definition, spot.page, request.form) if spot.page else {}
+    answers = clean_answers(definition, instances.merged(definition, spot, answers, posted))
+    errors = questionnaire.page_errors(definition, spot, answers, meta.language)
+    if action in (instances.ADD, instances.REMOVE):
+        answers, target = _instance_change(definition, spot, answers, action)
+        records.save_draft(station.store, station.keys().records, record_id, answers)
+        return redirect(url_for("interview.page", record_id=record_id, page_name=target))
     records.save_draft(station.store, station.keys().records, record_id, answers)
-    if action in (NEXT, FINALISE) and not page_is_valid:
-        return _render(meta, definition, current, answers, page_form, status=422)
-    following = questionnaire.page_after(definition, answers, page_name)
+    if action in (NEXT, FINALISE) and errors:
+        return _render(meta, definition, spot, answers, errors, status=422)
+    try:
+        following = questionnaire.page_after(definition, answers, page_name)
+        previous = questionnaire.page_before(definition, answers, page_name)
+    except ValueError:  # an instance no longer there
+        following = previous = questionnaire.first_page(definition, answers)
     if action == BACK:
-        target = questionnaire.page_before(definition, answers, page_name)
+        target = previous
     elif action == FINALISE and following is None:
         return _finalise(meta, definition, answers)
     elif action in (NEXT, FINALISE):
@@ -107,6 +125,17 @@ def answer_page(record_id: str, page_name: str):
     return redirect(url_for("interview.page", record_id=record_id, page_name=target))
 
 
+def _instance_change(definition: FormDefinition, spot: Spot, answers: dict[str, Any],
+                     action: str) -> tuple[dict[str, Any], str]:
+    """"Add another" at an "add another?" place, "Remove this one" on an instance's page:
+    the answers changed and the address to show next (this page where neither applies)."""
+    if action == instances.ADD and spot.adding and instances.by_hand(definition, spot):
+        changed, target = instances.added(definition, spot, answers)
+    elif action == instances.REMOVE and instances.removable(definition, spot):
+        changed, target = instances.removed(definition, spot, answers)
+    else:
+        return answers, spot.address
+    return clean_answers(definition, changed), target
 def _finalise(meta: RecordMeta, definition: FormDefinition, answers: dict[str, Any]):
     broken = questionnaire.blocked(definition, answers, meta.language)
     if broken is not None:
