@@ -318,15 +318,21 @@ def _answer_page(sub: Submission):
 
 def _instance_change(sub: Submission, go: str) -> str | None:
     """"Add another" at an "add another?" place, "Remove this one" on an instance's page:
-    the draft's answers changed and the address to show next (None: not allowed here)."""
+    the draft's answers changed and the address to show next (None: not allowed here; the
+    same place when the repeat holds as many instances as it may)."""
     form, draft, spot = sub.form, sub.draft, sub.spot
     assert spot is not None
-    if go == instances.ADD and spot.adding and instances.by_hand(form, spot):
-        draft.answers, target = instances.added(form, spot, draft.answers)
-        return target
-    if go == instances.REMOVE and instances.removable(form, spot):
-        draft.answers, target = instances.removed(form, spot, draft.answers)
-        return target
+    try:
+        if go == instances.ADD and spot.adding and instances.by_hand(form, spot):
+            draft.answers, target = instances.added(form, spot, draft.answers)
+            return target
+        if go == instances.REMOVE and instances.removable(form, spot):
+            draft.answers, target = instances.removed(form, spot, draft.answers)
+            return target
+    except ValueError:  # at the most instances, or an instance removed since
+        if questionnaire.is_shown(form, spot.address, draft.answers):
+            return spot.address
+        return questionnaire.first_page(form, draft.answers)
     return None
 
 

@@ -99,12 +99,12 @@ def answer_page(record_id: str, page_name: str):
     action = request.form.get("action", SAVE)
     posted = posted_answers(definition, spot.page, request.form) if spot.page else {}
     answers = clean_answers(definition, instances.merged(definition, spot, answers, posted))
-    errors = questionnaire.page_errors(definition, spot, answers, meta.language)
     if action in (instances.ADD, instances.REMOVE):
         answers, target = _instance_change(definition, spot, answers, action)
         records.save_draft(station.store, station.keys().records, record_id, answers)
         return redirect(url_for("interview.page", record_id=record_id, page_name=target))
     records.save_draft(station.store, station.keys().records, record_id, answers)
+    errors = questionnaire.page_errors(definition, spot, answers, meta.language)
     if action in (NEXT, FINALISE) and errors:
         return _render(meta, definition, spot, answers, errors, status=422)
     try:
@@ -128,14 +128,20 @@ def answer_page(record_id: str, page_name: str):
 def _instance_change(definition: FormDefinition, spot: Spot, answers: dict[str, Any],
                      action: str) -> tuple[dict[str, Any], str]:
     """"Add another" at an "add another?" place, "Remove this one" on an instance's page:
-    the answers changed and the address to show next (this page where neither applies)."""
-    if action == instances.ADD and spot.adding and instances.by_hand(definition, spot):
-        changed, target = instances.added(definition, spot, answers)
-    elif action == instances.REMOVE and instances.removable(definition, spot):
-        changed, target = instances.removed(definition, spot, answers)
-    else:
+    the answers changed and the address to show next (this page where neither applies, or
+    where the repeat holds as many instances as it may)."""
+    try:
+        if action == instances.ADD and spot.adding and instances.by_hand(definition, spot):
+            changed, target = instances.added(definition, spot, answers)
+        elif action == instances.REMOVE and instances.removable(definition, spot):
+            changed, target = instances.removed(definition, spot, answers)
+        else:
+            return answers, spot.address
+    except ValueError:
         return answers, spot.address
     return clean_answers(definition, changed), target
+
+
 def _finalise(meta: RecordMeta, definition: FormDefinition, answers: dict[str, Any]):
     broken = questionnaire.blocked(definition, answers, meta.language)
     if broken is not None:
