@@ -78,8 +78,9 @@ class FormRules:
     def answers(self, record_id: str, answers: Any) -> Checked:
         if not isinstance(answers, dict):
             raise Refusal(f"record {record_id}: answers are missing")
-        checked = Checked([], [], None)
-        rows = checked.rows
+        rows: list[tuple] = []
+        instances: list[tuple] = []
+        pseudonym = None
         single_choice = self.single_choice
         top_repeats = self.scopes[repeats.TOP].repeats if self.scopes else ()
         for name, value in answers.items():
@@ -90,17 +91,17 @@ class FormRules:
             if name == PSEUDONYM:
                 if not isinstance(value, str) or not HEX64.match(value):
                     raise Refusal(f"record {record_id}: malformed pseudonym")
-                checked = checked._replace(pseudonym=value)
+                pseudonym = value
                 continue
             if name in top_repeats:
-                count = self._instances(record_id, name, "", value, checked.instances)
+                count = self._instances(record_id, name, "", value, instances)
                 if count:
                     rows.append((name, count))
                 continue
             if value is None or value == "" or value == []:
                 continue
             rows.append((name, self._value(record_id, name, value)))
-        return checked
+        return Checked(rows, instances, pseudonym)
 
     def _instances(self, record_id: str, repeat: str, outer: str, value: Any,
                    out: list[tuple]) -> int:
