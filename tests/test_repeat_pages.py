@@ -13,7 +13,14 @@ import pytest
 from survey_app import sessions
 from survey_app.store import formstore, records
 from tests.conftest import PASSPHRASE
-from tests.interview_client import HttpBrowser, page_path, record_id_of, start_interview, unlock
+from tests.interview_client import (
+    FlaskBrowser,
+    HttpBrowser,
+    page_path,
+    record_id_of,
+    start_interview,
+    unlock,
+)
 from tests.test_collect_scripted import Client, absolute, parse
 from tests.xlsform_factory import write_xlsform
 from xlsform import load_xlsform
@@ -219,3 +226,16 @@ def test_a_phone_adds_and_removes_a_household_member_in_chromium(app, live_serve
     phone.wait_for_selector("#done")
     answers = sealed(app)
     assert [m["member_name"] for m in answers["household"]] == ["Ana"]
+
+
+def test_add_another_past_the_most_instances_stays_on_the_page(app, client, repeat_form):
+    station = app.extensions["amplify"]
+    browser = FlaskBrowser(client)
+    record_id = record_id_of(start_interview(browser, repeat_form, "Delta",
+                                             language="default").path)
+    full = {"n_visits": "0", "household": [{"member_name": f"M{i}"} for i in range(100)]}
+    records.save_draft(station.store, station.keys().records, record_id, full)
+    page = browser.post(page_path(record_id, "household~add"), {"action": "add"})
+    assert page.status == 200 and page.path == page_path(record_id, "household~add")
+    draft = records.load_draft(station.store, station.keys().records, record_id)[1]
+    assert len(draft["household"]) == 100
