@@ -237,6 +237,7 @@ class ThreadCpu:
                            "p99_ms": found[int(len(found) * 0.99) - 1][0] if found else 0,
                            "mean_ms": statistics.fmean(ms for ms, *_ in found) if found else 0,
                            "gc_ms": sum(gc_ms for *_, gc_ms in found),
+                           "over_5_ms": sum(ms > 5.0 for ms, *_ in found),
                            "worst_without_gc_ms": without_gc[-1] if found else 0})
         start_response("200 OK", [("Content-Type", "application/json")])
         return [body.encode()]
@@ -725,7 +726,8 @@ def open_verdicts(results: dict) -> list[str]:
              (f"worst server CPU of one request, ms ({worst_kind})", worst_ms, "<=", 5.0),
              ("complete questionnaires per second", ours["completed_per_s"], ">=", 50.0)]
     lines = [f"server CPU per request: mean {cpu['mean_ms']:.2f} ms, p99 {cpu['p99_ms']:.2f} ms "
-             f"over {cpu['count']}; garbage collection {cpu['gc_ms']:.0f} ms in all; worst "
+             f"over {cpu['count']}, {cpu['over_5_ms']} above 5 ms; garbage collection "
+             f"{cpu['gc_ms']:.0f} ms in all; worst "
              f"five (ms, path, of which GC): "
              f"{[(round(ms, 2), kind, round(gc_ms, 2)) for ms, kind, gc_ms in cpu['worst']]}; "
              f"worst without its GC: {cpu['worst_without_gc_ms']:.2f} ms",
