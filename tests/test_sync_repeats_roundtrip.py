@@ -209,6 +209,63 @@ def test_the_stewards_record_page_shows_the_instances(world):
     assert "<td>children</td><td>1.2</td><th scope=\"row\">child_school</th>" in page.text
 
 
+def _one_record_bundle(world: World, name: str, revision: int, answers: dict) -> Path:
+    """A bundle of one record, sealed and signed as a station does, from the module's own
+    trusted signing key (a station of its own)."""
+    from datetime import date
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from central import admin
+    from survey_app.store.records import RecordMeta
+    from sync.projectfile import parse
+    from sync.stationid import StationIdentity
+
+    from . import synthetic
+
+    if not hasattr(world, "signing"):
+        world.signing = Ed25519PrivateKey.generate()  # type: ignore[attr-defined]
+        admin.trust_station(world.central_home, StationIdentity(
+            world.signing.public_key().public_bytes_raw()))
+    meta = RecordMeta(id="f" * 32, form_id=FORM_ID, form_version="1",
+                      project_id=world.project_id, mode="self", language="en", status="final",
+                      supplier_id=None, session_id=None, day=date.today().isoformat(), seq=1,
+                      revision=revision)
+    path = world.root / name
+    synthetic.write_bundle(path, brand_public=parse(world.project_file.read_bytes())
+                           .encryption_public, signing_key=world.signing,
+                           project_id=world.project_id, items=iter([(meta, answers)]))
+    return path
+
+
+def test_a_newer_revision_replaces_every_instance(world):
+    first = {"consent": "yes", "household": [
+        {"member_job": "sewing", "children": [{"child_school": "yes"}]}, {"member_job": "none"}]}
+    central("merge", "--home", world.central_home, _one_record_bundle(world, "r1.bundle", 1,
+                                                                       first))
+    key = _key(world, "f" * 32)
+    assert len(_rows(world, "SELECT * FROM repeat_answers WHERE response = ?", key)) == 4
+    second = {"consent": "no", "household": [{"member_job": "cutting"}]}
+    central("merge", "--home", world.central_home, _one_record_bundle(world, "r2.bundle", 2,
+                                                                       second))
+    key = _key(world, "f" * 32)
+    assert _rows(world, "SELECT repeat, instance, question, value FROM repeat_answers WHERE "
+                 "response = ?", key) == [("household", "1", "member_job", "cutting")]
+    assert dict(_rows(world, "SELECT question, value FROM answers WHERE response = ?", key)) \
+        == {"consent": "no", "household": 1}
+
+
+def test_an_answer_keyed_in_the_wrong_instance_refuses_the_bundle(world):
+    before = world.digest()
+    wrong = {"household": [{"member_job": "none", "child_school": "yes"}]}
+    result = central("merge", "--home", world.central_home,
+                     _one_record_bundle(world, "wrong.bundle", 3, wrong), check=False)
+    assert result.returncode != 0
+    assert "'child_school' in household 1" in result.stdout + result.stderr
+    assert "inside repeat 'children'" in result.stdout + result.stderr
+    assert world.digest() == before
+
+
 def test_adopting_a_local_record_puts_the_vaulted_instance_answers_back(world):
     """Runs last: it adds a record to the world."""
     from survey_app import adopt
