@@ -293,7 +293,7 @@ def hidden_fields(html: str, form_id: str) -> list[tuple[str, str]]:
 
 
 def answers() -> list[tuple[str, str]]:
-    return [(f"q{i}", "yes") for i in range(9)] + [("comment", "fine"), ("go", "next")]
+    return [(f"q{i}", "yes") for i in range(9)] + [("comment", "fine"), ("~go", "next")]
 
 
 # --------------------------------------------------------------------------- (a) bytes
@@ -355,7 +355,7 @@ def first_choices(html: str) -> list[tuple[str, str]]:
             fields.append((name, value))
     for name in re.findall(r'<input id="i-[^"]+" name="([^"]+)" type="number"', html):
         fields.append((name, "2"))
-    return fields + [("go", "next")]
+    return fields + [("~go", "next")]
 
 
 # --------------------------------------------------------------------------- (b) load

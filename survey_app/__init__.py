@@ -28,6 +28,8 @@ def create_app(home: Path | str | None = None, test_config: dict[str, Any] | Non
         MAX_CONTENT_LENGTH=station.settings["max_request_kb"] * 1024,
         # A worker who takes 90 minutes must still be able to submit.
         WTF_CSRF_TIME_LIMIT=None,
+        # "~" cannot start a question name: no answer can stand in for the token.
+        WTF_CSRF_FIELD_NAME="~csrf",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         AMPLIFY_HOME=str(station.home),

@@ -162,7 +162,7 @@ def _explicit_choice() -> str | None:
     # Only a plain form post: never make an upload's body be parsed to find a language.
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded" \
             and request.content_length:
-        candidates.append(request.form.get("lang"))
+        candidates.append(request.form.get("~lang") or request.form.get("lang"))
     for candidate in candidates:
         found = find_language(candidate) if isinstance(candidate, str) else None
         if found:

@@ -14,7 +14,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+CSRF_FIELD = "~csrf"  # the station's Flask-WTF field (WTF_CSRF_FIELD_NAME)
+CSRF = re.compile(r'<input[^>]*name="~csrf"[^>]*value="([^"]+)"')
 Data = dict[str, Any]
 
 
@@ -47,7 +48,7 @@ class Browser:
         """POST a form with the session's CSRF token (fetched once from the page)."""
         if self.token is None:
             self.token = csrf_token(self.get("/unlock").text)
-        return self._post(path, [("csrf_token", self.token), *encode_pairs(data or {})])
+        return self._post(path, [(CSRF_FIELD, self.token), *encode_pairs(data or {})])
 
 
 def csrf_token(html: str) -> str:
@@ -128,4 +129,4 @@ def page_path(record_id: str, page_name: str) -> str:
 
 def answer(browser: Browser, record_id: str, page_name: str, answers: Data,
            action: str = "next") -> Page:
-    return browser.post(page_path(record_id, page_name), {**answers, "action": action})
+    return browser.post(page_path(record_id, page_name), {**answers, "~action": action})

@@ -122,11 +122,11 @@ def test_a_submitted_response_keeps_no_tab_and_no_time(app, client):
 def test_a_copied_instance_id_neither_preempts_nor_replaces_a_workers_answers(app, client):
     _session_, token = _session(app, cap=5)
     worker_last = walk_to_last(client, token)
-    instance = hidden(parse(worker_last.get_data(as_text=True))["f"])["instance"]
+    instance = hidden(parse(worker_last.get_data(as_text=True))["f"])["~instance"]
     stranger_tab = _start_form(client, token)
     assert _start(client, stranger_tab, instance).status_code == 409  # cannot share it
     stranger_last = walk_to_last(client, token)
-    fake = {"instance": instance, **{name: "stranger text" for name in _texts(stranger_last)}}
+    fake = {"~instance": instance, **{name: "stranger text" for name in _texts(stranger_last)}}
     refused, _ = post_page(client, stranger_last.get_data(as_text=True), fake)
     assert refused.status_code == 409 and not finals(app)
     sent, _ = post_page(client, worker_last.get_data(as_text=True))

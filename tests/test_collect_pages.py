@@ -38,7 +38,7 @@ def post_page(client, html: str, override: dict | None = None, go: str = "next")
         data.setdefault(name, []).append(value)
     for name, value in (override or {}).items():
         data[name] = [value]
-    data["go"] = [go]
+    data["~go"] = [go]
     return client.post(form["action"], data=data), data
 
 
@@ -93,9 +93,9 @@ def test_unknown_closed_and_expired_sessions_answer_410_neutrally(app, client, o
 def test_a_wrong_csrf_token_is_400(client, open_session):
     _session, token = open_session
     page = parse(client.get(f"/f/{token}").get_data(as_text=True))["s"]
-    assert client.post(page["action"], data={"csrf": "0" * 32, "lang": "en"}).status_code == 400
+    assert client.post(page["action"], data={"~csrf": "0" * 32, "lang": "en"}).status_code == 400
     first = start(client, token)
-    response, _ = post_page(client, first.get_data(True), {"csrf": "f" * 32})
+    response, _ = post_page(client, first.get_data(True), {"~csrf": "f" * 32})
     assert response.status_code == 400
 
 
@@ -191,7 +191,7 @@ def test_quick_exit_deletes_the_unfinished_answers(app, client, open_session):
     first = start(client, token)
     second, _ = post_page(client, first.get_data(True))
     exit_form = parse(second.get_data(True))["x"]
-    data = {**hidden(exit_form), "delete": "1"}
+    data = {**hidden(exit_form), "~delete": "1"}
     response = client.post(exit_form["action"], data=data)
     assert response.status_code == 303
     assert response.headers["Location"].split("?")[0].endswith("/f/bye")

@@ -161,7 +161,7 @@ def walk(client: Client, url: str, language: str | None = None) -> tuple[list, s
         if "f" not in forms:
             return last, last_url, pages
         page = forms["f"]
-        last, last_url = fill(page, tries) + [("go", "next")], absolute(url, page["action"])
+        last, last_url = fill(page, tries) + [("~go", "next")], absolute(url, page["action"])
         pages += 1
         assert pages < 60
         status, html, headers = client.request(last_url, last)

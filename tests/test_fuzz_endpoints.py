@@ -88,7 +88,8 @@ INTERVIEW_PATHS = ["/", "/interviews", "/interviews/new", "/interviews/{record}"
                    "/sessions/{session}/counts", "/sessions/counts", "/sessions/{junk}",
                    "/sessions/{session}/poster", "/sessions/poster-{junk}.css",
                    "/interface-language", "/{junk}"]
-FIELD_NAMES = ["r", "csrf", "t", "page", "instance", "lang", "go", "csrf_token", "action",
+FIELD_NAMES = ["~r", "~csrf", "~page", "~instance", "~lang", "~go", "~action", "~delete",
+               "r", "csrf", "t", "page", "instance", "lang", "go", "csrf_token", "action",
                "safe_place", "consent", "worker_meetings_12m", "form_id", "language",
                "supplier", "supplier_name", "supplier_country", "ssid", "wifi_password",
                "base", "size", "max_responses", "hours", "languages", "next"]
@@ -127,7 +128,7 @@ def _tokens(world: World, path: str) -> list[tuple[str, str]]:
         return list(world.start.items())
     if path.startswith("/f/"):
         return list(world.phone.items())
-    return [("csrf_token", world.csrf)]
+    return [("~csrf", world.csrf)]
 
 
 def send(world: World, request) -> object:
@@ -181,14 +182,14 @@ def _answer_fields(data, world: World) -> list[tuple[str, str]]:
     pages = [page.name for page in form.pages]
     names = st.sampled_from(questions) | st.sampled_from(FIELD_NAMES)
     fields = data.draw(st.lists(st.tuples(names, VALUES), max_size=15))
-    return [("page", data.draw(st.sampled_from(pages) | TEXT))] + fields
+    return [("~page", data.draw(st.sampled_from(pages) | TEXT))] + fields
 
 
 @FUZZ
 @given(data=st.data())
 def test_phone_answers_with_real_tokens_and_random_content(world, data):
     go = data.draw(st.sampled_from(["next", "back", "", "finalise"]) | TEXT)
-    pairs = [*world.phone.items(), ("go", go), *_answer_fields(data, world)]
+    pairs = [*world.phone.items(), ("~go", go), *_answer_fields(data, world)]
     before = snapshot(world)
     response = world.client.post(f"/f/{world.token}/page", data=MultiDict(pairs))
     event(f"phone page {response.status_code}")
@@ -205,7 +206,7 @@ def test_interview_answers_with_a_real_token_and_random_content(world, data):
                      .filter(lambda s: s.strip() and "/" not in s and "?" not in s
                              and "#" not in s and s not in (".", "..")))
     action = data.draw(st.sampled_from(["save", "next", "back"]) | TEXT)
-    pairs = [("csrf_token", world.csrf), ("action", action), *_answer_fields(data, world)]
+    pairs = [("~csrf", world.csrf), ("~action", action), *_answer_fields(data, world)]
     before = snapshot(world)
     response = world.client.post(f"/interviews/{world.record_id}/page/{page}",
                                  data=MultiDict(pairs))
@@ -219,7 +220,7 @@ def test_interview_answers_with_a_real_token_and_random_content(world, data):
 def test_the_fuzzed_phone_response_and_draft_still_work(world):
     """After the fuzzing, the real tokens still lead somewhere (the fuzz reached them)."""
     again = world.client.post(f"/f/{world.token}/resume",
-                              data={"r": world.phone["r"], "csrf": world.phone["csrf"]})
+                              data={"~r": world.phone["~r"], "~csrf": world.phone["~csrf"]})
     assert again.status_code in (200, 410)
     page = world.client.get(f"/interviews/{world.record_id}/page/consent_page")
     assert page.status_code in (200, 302, 404)

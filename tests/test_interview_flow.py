@@ -336,4 +336,4 @@ def form_action(html: str) -> str:
 def hidden_pairs(html: str) -> list[tuple[str, str]]:
     """The carried fields and the CSRF token of the page's form."""
     return [*re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html),
-            ("csrf_token", csrf_token(html))]
+            ("~csrf", csrf_token(html))]

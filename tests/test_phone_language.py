@@ -64,13 +64,13 @@ def test_exit_and_refusals_answer_in_the_workers_language(app, client, small_ses
     session, token = small_session
     page = _start(client, token, "my").get_data(True)
     exit_form = parse(page)["x"]
-    bye = client.post(exit_form["action"], data={**hidden(exit_form), "delete": "1"},
+    bye = client.post(exit_form["action"], data={**hidden(exit_form), "~delete": "1"},
                       follow_redirects=True).get_data(True)
     with app.test_request_context():
         gone = gettext_in("my", "This page is not available.")
         expired = gettext_in("my", "This page has expired. Scan the code again to start.")
     assert 'lang="my"' in bye and gone in bye
-    stale, _ = post_page(client, page, {"csrf": "forged"})
+    stale, _ = post_page(client, page, {"~csrf": "forged"})
     assert stale.status_code == 400 and expired in stale.get_data(True)
     sessions.close_session(app.extensions["amplify"].store, session.id)
     closed = client.get(f"/f/{token}", headers={"Accept-Language": "my-MM,my;q=0.9,en;q=0.5"})

@@ -45,7 +45,7 @@ ROWS = [
     {"type": "text", "name": "comment", "label": "Anything else?"},
     {"type": "end group"},
 ]
-ADD = ("go", "add")
+ADD = ("~go", "add")
 REMOVE_BUTTON = 'value="remove"'
 ADD_BUTTON = 'value="add"'
 
@@ -91,9 +91,9 @@ class Phone:
 
     @property
     def address(self) -> str:
-        return next(f["value"] for f in parse(self.html)["f"]["fields"] if f["name"] == "page")
+        return next(f["value"] for f in parse(self.html)["f"]["fields"] if f["name"] == "~page")
 
-    def post(self, answers: dict[str, str], button: tuple[str, str] = ("go", "next")) -> str:
+    def post(self, answers: dict[str, str], button: tuple[str, str] = ("~go", "next")) -> str:
         form = parse(self.html)["f"]
         hidden = [(f["name"], f["value"]) for f in form["fields"] if f["type"] == "hidden"]
         self.status, self.html, _h = self.client.request(
@@ -123,8 +123,8 @@ def test_a_phone_answers_a_repeat_and_a_nested_repeat_to_the_end(app, live_serve
     assert heading(phone.html) == "Household member 2"
     assert phone.post({"member_name": "Chea"}) == "children~2~add"
     assert phone.post({}, ADD) == "children~2~1"
-    assert phone.post({"child_name": "Dara"}, ("go", "remove")) == "children~2~add"
-    assert phone.post({}, ("go", "back")) == "household~2"  # Back walks the instances
+    assert phone.post({"child_name": "Dara"}, ("~go", "remove")) == "children~2~add"
+    assert phone.post({}, ("~go", "back")) == "household~2"  # Back walks the instances
     assert 'value="Chea"' in phone.html  # what was typed in instance 2 is there
     assert phone.post({"member_name": "Chea"}) == "children~2~add"
     assert phone.post({}) == "household~add"
@@ -153,7 +153,7 @@ def test_an_interview_answers_a_repeat_and_a_nested_repeat_to_the_end(app, live_
     record_id = record_id_of(first.path)
 
     def post(address: str, data: dict, action: str = "next"):
-        page = browser.post(page_path(record_id, address), {**data, "action": action})
+        page = browser.post(page_path(record_id, address), {**data, "~action": action})
         return page, page.path.rsplit("/", 1)[1]
 
     page, where = post("intro", {"n_visits": "1"})
@@ -208,7 +208,7 @@ def test_a_phone_adds_and_removes_a_household_member_in_chromium(app, live_serve
 
     def press(selector: str, address: str) -> None:
         phone.click(selector)
-        phone.wait_for_selector(f"#f input[name=page][value='{address}']", state="attached")
+        phone.wait_for_selector(f"#f input[name='~page'][value='{address}']", state="attached")
 
     press("#f button.n", "household~add")
     press("#f button[value=add]", "household~1")
@@ -235,7 +235,7 @@ def test_add_another_past_the_most_instances_stays_on_the_page(app, client, repe
                                              language="default").path)
     full = {"n_visits": "0", "household": [{"member_name": f"M{i}"} for i in range(100)]}
     records.save_draft(station.store, station.keys().records, record_id, full)
-    page = browser.post(page_path(record_id, "household~add"), {"action": "add"})
+    page = browser.post(page_path(record_id, "household~add"), {"~action": "add"})
     assert page.status == 200 and page.path == page_path(record_id, "household~add")
     draft = records.load_draft(station.store, station.keys().records, record_id)[1]
     assert len(draft["household"]) == 100

@@ -9,13 +9,13 @@ from survey_app import sessions
 
 
 def csrf_from(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    return re.search(r'name="~csrf"[^>]*value="([^"]+)"', html).group(1)
 
 
 def create(client) -> str:
     page = client.get("/sessions").get_data(as_text=True)
     response = client.post("/sessions", data={
-        "csrf_token": csrf_from(page), "form_id": "amplify_worker",
+        "~csrf": csrf_from(page), "form_id": "amplify_worker",
         "supplier_name": "Riverside Apparel", "supplier_country": "BD",
         "languages": ["en", "es"], "max_responses": "25", "hours": "4"})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -42,14 +42,14 @@ def test_open_a_session_show_codes_and_poster(app, client):
     assert "Riverside" not in table and session_id in table
 
     wifi = client.post(f"/sessions/{session_id}", data={
-        "csrf_token": csrf_from(page), "ssid": "FactoryHotspot",
+        "~csrf": csrf_from(page), "ssid": "FactoryHotspot",
         "wifi_password": "s3cret-wifi-pass"}).get_data(as_text=True)
     assert wifi.count("<svg") == 2 and "FactoryHotspot" in wifi
     assert "s3cret-wifi-pass" not in wifi
 
     for size in ("A4", "A5"):
         poster = client.post(f"/sessions/{session_id}/poster", data={
-            "csrf_token": csrf_from(page), "size": size, "ssid": "FactoryHotspot",
+            "~csrf": csrf_from(page), "size": size, "ssid": "FactoryHotspot",
             "wifi_password": "s3cret-wifi-pass"})
         html = poster.get_data(as_text=True)
         assert poster.status_code == 200 and html.count("<svg") == 2
@@ -71,7 +71,7 @@ def test_counts_are_numbers_only_and_close_works(app, client):
     assert client.get("/sessions/counts").get_json() == [counts]
     page = client.get(f"/sessions/{session_id}").get_data(as_text=True)
     closed = client.post(f"/sessions/{session_id}/close",
-                         data={"csrf_token": csrf_from(page)})
+                         data={"~csrf": csrf_from(page)})
     assert closed.status_code == 302
     assert client.get(f"/sessions/{session_id}/counts").get_json()["status"] == "closed"
 
@@ -79,7 +79,7 @@ def test_counts_are_numbers_only_and_close_works(app, client):
 def test_bad_input_keeps_the_form_with_a_message(client):
     page = client.get("/sessions").get_data(as_text=True)
     response = client.post("/sessions", data={
-        "csrf_token": csrf_from(page), "form_id": "amplify_worker", "supplier_name": "",
+        "~csrf": csrf_from(page), "form_id": "amplify_worker", "supplier_name": "",
         "max_responses": "10", "hours": "4"})
     assert response.status_code == 400
     assert "supplier name: required" in response.get_data(as_text=True)

@@ -358,14 +358,15 @@ def test_a_phone_form_leaves_out_a_repeat_counted_by_an_identifying_answer(tmp_p
 
 
 @pytest.mark.parametrize("column", ["jr:count", "repeat_count"])
-def test_jr_count_counts_and_a_repeat_with_a_page_control_name_is_renamed(tmp_path, column):
+def test_jr_count_counts_and_a_repeat_named_like_a_page_control_keeps_its_name(tmp_path,
+                                                                              column):
     rows = [{"type": "integer", "name": "n", "label": "N"},
             {"type": "begin repeat", "name": "r", "label": "R", column: "${n}"},
             {"type": "text", "name": "t", "label": "T"},
             {"type": "end repeat"}]
     counted = load_xlsform(write_xlsform(tmp_path / "count.xlsx", rows))
-    assert counted.repeats["r_"].count == ["ref", "n"]
-    assert [stop.address for stop in sequence(counted, {"n": "2"})] == ["p1", "r_~1", "r_~2"]
+    assert counted.repeats["r"].count == ["ref", "n"]
+    assert [stop.address for stop in sequence(counted, {"n": "2"})] == ["p1", "r~1", "r~2"]
 
 
 def test_relative_paths_read_the_instance_they_are_written_in(tmp_path):

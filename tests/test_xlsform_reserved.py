@@ -1,9 +1,10 @@
-"""Question names the pages need for themselves never reach the pages as such.
+"""No question name can clash with the pages' own fields, so every name pyxform accepts loads
+as written.
 
 A question named like a control posted beside the answers (``action``, ``go``, ``page``)
 once silently took the button's place, and one named like a method of the page form class
-(``bind_page``) crashed the page. pyxform accepts those names, so the loader keys such a
-question ``<name>_`` (``${name}`` in expressions and labels follows) and the page works.
+(``validate``) crashed the page; both were loaded as ``<name>_``. Now every control starts
+with "~", which no XLSForm name can, and the page form reaches its fields by key only.
 """
 
 from __future__ import annotations
@@ -12,66 +13,116 @@ import re
 from pathlib import Path
 
 import pytest
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
+from survey_app import sessions
 from survey_app.store import formstore, records
-from survey_app.webforms import PageForm
+from survey_app.webforms import PageForm, build_page_form
 from tests.interview_client import FlaskBrowser, answer, record_id_of, start_interview
+from tests.test_collect_pages import hidden, parse, post_page, start
 from tests.xlsform_factory import write_xlsform
-from xlsform import load_xlsform
-from xlsform.model import PAGE_CONTROLS, RESERVED_NAMES
+from xlsform import FormError, load_xlsform
+from xlsform.model import CONTROL_PREFIX, PAGE_CONTROLS
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "survey_app" / "templates"
-QUESTION_TEMPLATES = ["_question.html", "interview/page.html", "interview/_bar.html",
-                      "interview/_bilingual.html", "interview/_field.html", "collect/page.html",
-                      "collect/_exit.html", "collect/start.html"]
+ANSWER_TEMPLATES = ["_question.html", "interview/page.html", "collect/page.html"]
+# Names a page form or a page's scripts could once trip over, all valid XLSForm names.
+CLASHING = ["page", "action", "go", "r", "lang", "instance", "csrf", "csrf_token", "id",
+            "validate", "errors", "answers", "bind_page", "_fields",
+            "__init__", "__version__", "querySelector"]
 
 
-def test_every_attribute_of_the_page_form_class_is_reserved():
-    attributes = {name for name in dir(PageForm) if not name.startswith("__")}
-    assert attributes - RESERVED_NAMES == set()
-
-
-def test_every_control_on_a_question_page_is_reserved():
+def test_every_control_on_an_answer_page_is_namespaced():
     controls = set()
-    for name in QUESTION_TEMPLATES:
+    for name in ANSWER_TEMPLATES:
         text = (TEMPLATES / name).read_text(encoding="utf-8")
-        controls |= set(re.findall(r'\bname="([a-z_]+)"', text))
-    controls -= {"viewport", "referrer"}  # <meta name=...>, not posted
+        controls |= set(re.findall(r'\bname="([^"{]+)"', text))
     assert controls, "no controls found: did the templates move?"
-    assert controls - RESERVED_NAMES == set()
-    assert PAGE_CONTROLS <= RESERVED_NAMES
+    assert controls <= PAGE_CONTROLS
+    assert all(name.startswith(CONTROL_PREFIX) for name in PAGE_CONTROLS)
 
 
-@pytest.mark.parametrize("name", ["action", "go", "page", "bind_page", "__init__"])
-def test_a_question_named_like_a_control_loads_under_its_own_key(tmp_path: Path, name: str):
+def test_no_xlsform_name_can_start_like_a_control(tmp_path: Path):
+    path = write_xlsform(tmp_path / "f.xlsx", [
+        {"type": "text", "name": f"{CONTROL_PREFIX}page", "label": "Page?"}])
+    with pytest.raises(FormError) as refused:
+        load_xlsform(path)
+    assert (refused.value.row, refused.value.column) == (2, "name")
+
+
+@pytest.mark.parametrize("name", CLASHING)
+def test_a_question_named_like_a_page_field_loads_under_its_own_name(tmp_path: Path, name):
     path = write_xlsform(tmp_path / "f.xlsx", [
         {"type": "text", "name": "first", "label": "First?"},
         {"type": "text", "name": name, "label": "Second?"},
         {"type": "note", "name": "echo", "label": f"You said ${{{name}}}",
          "relevant": f"${{{name}}} != ''"}])
     form = load_xlsform(path)
-    key = name + "_"
-    assert list(form.questions) == ["first", key, "echo"]
-    assert form.questions[key].row == 3
-    assert form.questions["echo"].relevant == ["!=", ["ref", key], ["lit", ""]]
-    assert form.questions["echo"].label == {"default": f"You said ${{{key}}}"}
+    assert list(form.questions) == ["first", name, "echo"]
+    assert form.questions["echo"].relevant == ["!=", ["ref", name], ["lit", ""]]
 
 
-def test_a_page_with_questions_named_like_its_controls_is_answered(app, client,
-                                                                   tmp_path: Path):
+def test_the_page_form_keeps_its_own_attributes_whatever_the_questions_are_called(
+        app, tmp_path: Path):
+    attributes = [name for name in dir(PageForm) if not name.startswith("__")]
+    rows = [{"type": "text", "name": name, "label": name} for name in attributes
+            if re.fullmatch(r"[A-Za-z_][\w.-]*", name)]
+    form = load_xlsform(write_xlsform(tmp_path / "attrs.xlsx", rows))
+    answers = {row["name"]: f"{row['name']}!" for row in rows}
+    with app.test_request_context("/", method="POST"):
+        posted = MultiDict({**answers, "~csrf": generate_csrf()})
+        page_form = build_page_form(form, form.pages[0], "default", {}, formdata=posted)
+        assert page_form.answers() == answers
+        assert page_form.validate(), page_form.errors
+
+
+@pytest.fixture
+def controls_form(app, tmp_path: Path) -> str:
     path = write_xlsform(tmp_path / "controls.xlsx", [
         {"type": "begin group", "name": "page", "label": "Page"},
         {"type": "text", "name": "action", "label": "Action?"},
         {"type": "integer", "name": "go", "label": "Go?"},
+        {"type": "text", "name": "csrf_token", "label": "Token?"},
+        {"type": "end group"},
+        {"type": "begin group", "name": "more", "label": "More"},
+        {"type": "text", "name": "r", "label": "R?"},
+        {"type": "text", "name": "instance", "label": "Instance?"},
         {"type": "end group"}], settings={"form_id": "controls", "version": "1"})
+    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
+                       path.name)
+    return "controls"
+
+
+def test_an_interview_with_questions_named_like_controls_is_answered(app, client,
+                                                                    controls_form):
     station = app.extensions["amplify"]
-    formstore.add_form(station.store, load_xlsform(path), path.read_bytes(), path.name)
     browser = FlaskBrowser(client)
-    started = start_interview(browser, "controls", "Delta", language="default")
-    assert started.path.endswith("/page/page_")
+    started = start_interview(browser, controls_form, "Delta", language="default")
+    assert started.path.endswith("/page/page")
     record_id = record_id_of(started.path)
-    done = answer(browser, record_id, "page_", {"action_": "strike", "go_": "3"},
-                  action="finalise")
+    page = answer(browser, record_id, "page", {"action": "strike", "go": "3",
+                                               "csrf_token": "mine"})
+    assert page.path.endswith("/page/more"), page.text
+    done = answer(browser, record_id, "more", {"r": "x", "instance": "y"}, action="finalise")
     assert done.path == "/interviews", done.text
     sealed = records.read_sealed(station.store, station.keys().local_project_private, record_id)
-    assert sealed["answers"] == {"action_": "strike", "go_": "3"}
+    assert sealed["answers"] == {"action": "strike", "go": "3", "csrf_token": "mine",
+                                 "r": "x", "instance": "y"}
+
+
+def test_a_phone_with_questions_named_like_controls_is_answered(app, client, controls_form):
+    station = app.extensions["amplify"]
+    _session, token = sessions.create_session(station, form_id=controls_form,
+                                              supplier={"name": "Delta", "country": "KH"})
+    first = start(client, token, lang="default").get_data(as_text=True)
+    assert parse(first)["f"] and 'name="action"' in first
+    response, _ = post_page(client, first, {"action": "strike", "go": "3",
+                                            "csrf_token": "mine"})
+    second = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="instance"' in second, second
+    assert hidden(parse(second)["f"])["~page"] == "more"
+    done, _ = post_page(client, second, {"r": "x", "instance": "y"})
+    assert done.status_code == 200 and "done" in done.get_data(as_text=True)
+    final = records.list_records(station.store, records.FINAL)
+    assert len(final) == 1

@@ -36,7 +36,7 @@ ROWS = [
      "'name', ${town})"},
 ]
 TOWNS = "name,label,region\npp,Phnom Penh,south\nsr,Siem Reap,north\n"
-ANSWERS = {"town": "sr", "mother/age": "41", "father/age": "45", "page_": "3"}
+ANSWERS = {"town": "sr", "mother/age": "41", "father/age": "45", "page": "3"}
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +67,8 @@ def merged(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
         conn.close()
 
 
-def test_scoped_and_renamed_keys_and_the_looked_up_value_reach_the_dataset(merged):
+def test_scoped_keys_a_page_control_name_and_the_looked_up_value_reach_the_dataset(merged):
     answers = {question: str(value) for question, value in merged}
     assert (answers["mother/age"], answers["father/age"]) == ("41", "45")
-    assert answers["page_"] == "3" and answers["town"] == "sr"
+    assert answers["page"] == "3" and answers["town"] == "sr"
     assert answers["region"] == "north"

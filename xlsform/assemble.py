@@ -17,7 +17,6 @@ from .dropping import ROW_KEY
 from .errors import FormError
 from .languages import DEFAULT, language_code
 from .model import (
-    RESERVED_NAMES,
     SENSITIVITY_LEVELS,
     Choice,
     FormDefinition,
@@ -110,13 +109,6 @@ SEARCH_RE = re.compile(r"search\(\s*['\"‘’]([^'\"‘’]+)['\"‘’]([^)]*)
 # Appearances that change how a question is answered (see README, "Questionnaires").
 APPEARANCES = frozenset({"minimal", "horizontal", "horizontal-compact", "likert", "quick",
                          "numbers", "multiline", "field-list"})
-# Names a generated page-form class cannot have as attributes (``__init__``, ``__iter__``):
-# other names starting with "__" (KoboToolbox's ``__version__``) load.
-PYTHON_NAMES = frozenset(
-    {*dir(type), *dir(object), "__dict__", "__weakref__", "__module__", "__qualname__",
-     "__annotations__", "__slots__", "__iter__", "__contains__", "__getitem__", "__setitem__",
-     "__delitem__", "__len__", "__call__", "__getattr__", "__html__", "__get__", "__set__"}
-)
 OTHER_RELEVANT = re.compile(r"^selected\(\.\./(?P<name>.+), 'other'\)$")
 YES = {"yes", "true", "true()"}
 NO = {"no", "false", "false()", ""}
@@ -198,8 +190,6 @@ class _Assembler:
         self.group_paths: set[tuple[str, ...]] = set()
         self.repeat_paths: set[tuple[str, ...]] = set()
         self.list_of: dict[str, str] = {}
-        # Names the pages need for themselves (see model.RESERVED_NAMES): name -> key.
-        self.renamed: dict[str, str] = {}
         self._index(survey.get("children", []))
 
     # ---- choices
@@ -226,15 +216,9 @@ class _Assembler:
         counts: Counter[str] = Counter()
         for element, _path in _elements(top, ()):
             counts[str(element.get("name", ""))] += 1
-        taken = set(counts)
         for element, path in _elements(top, ()):
             name = str(element.get("name", ""))
             key = name if counts[name] <= 1 else "/".join(path)
-            if key in RESERVED_NAMES or key in PYTHON_NAMES:
-                while key in taken or key in RESERVED_NAMES or key in PYTHON_NAMES:
-                    key += "_"  # the pages' own names stay theirs: page -> page_
-                taken.add(key)
-                self.renamed[name] = key
             self.path_of[id(element)], self.key_of[id(element)] = path, key
             self.by_path.setdefault(path, key)
             self.list_of[key] = str(element.get("list_name") or element.get("itemset") or "")
@@ -448,24 +432,14 @@ class _Assembler:
             name=self._key(element),
             type=TYPES[type_name],
             page=page.name,
-            label=self._renamed_in(
-                self.ctx.texts(element.get("label"), register=generated_for is None)),
-            hint=self._renamed_in(self.ctx.texts(element.get("hint"))),
+            label=self.ctx.texts(element.get("label"), register=generated_for is None),
+            hint=self.ctx.texts(element.get("hint")),
             choice_list=choice_list,
             other_of=generated_for,
             appearance=self._appearance(element),
             default=self._default(element),
             row=_row(element) or (self.questions[generated_for].row if generated_for else None),
         )
-
-    def _renamed_in(self, texts: dict[str, str]) -> dict[str, str]:
-        """${name} in a label or hint, pointed at a renamed question's key."""
-        if not self.renamed:
-            return texts
-        def swap(match: re.Match) -> str:
-            return "${" + self.renamed.get(match.group(1), match.group(1)) + "}"
-        return {lang: re.sub(r"\$\{\s*([^}\s]+)\s*\}", swap, text)
-                for lang, text in texts.items()}
 
     def _other_of(self, element: dict[str, Any]) -> str | None:
         """The select a pyxform-generated "<name>_other" text question belongs to."""
@@ -547,9 +521,6 @@ class _Assembler:
         if name in self._all_names():
             message = f"the name '{name}' is used twice; every question and group needs its own"
             raise FormError(message, "survey", row, "name")
-        if name in RESERVED_NAMES or name in PYTHON_NAMES:
-            message = f"the name '{name}' is reserved by this app; please rename the question"
-            raise FormError(message, "survey", row, "name")
         self.ctx.names.add(name)
 
     def _sensitivity(self, element: dict[str, Any]) -> str:
@@ -581,7 +552,7 @@ class _Assembler:
         if not isinstance(node, list) or not node or node[0] == "lit":
             return node
         if node[0] == "ref":
-            return ["ref", self.renamed.get(node[1], node[1])]
+            return node
         if node[:2] == ["fn", "pulldata"] and len(node) == 6:
             return ["fn", "pulldata", ["lit", self._pulldata_table(node, column)],
                     self._form_facts(node[5], element, column)]
@@ -636,7 +607,7 @@ class _Assembler:
                        ) -> dict[str, str]:
         text = target.strip()
         match = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", text)
-        key = self.renamed.get(match.group(1), match.group(1)) if match \
+        key = match.group(1) if match \
             else self._resolver(element, column)(text)
         choices = self.choice_lists.get(self.list_of.get(key, ""))
         if choices is None:

@@ -36,41 +36,14 @@ NO_INPUT_TYPES = frozenset({"note", "calculate", "hidden"})
 SENSITIVITY_LEVELS = ("", "identifying", "quasi", "sensitive")
 PAGE_KINDS = ("page", "repeat")  # "repeat": a page inside a repeat (see Page.repeat)
 
-# Question names that would clash with attributes of the web form classes built from a page
-# (field names are question keys), or with the controls posted beside the answers on an
-# interview or phone page: the loader keys such a question "<name>_" (assemble.py), so the
-# name stays the pages'. tests/test_xlsform_reserved.py keeps this list complete.
+# The controls the pages post beside the answers, on the phone's page form and the interview
+# page. Each starts with "~", which cannot occur in an XLSForm name, so no question can take a
+# control's place and every question loads under its own name (page, action, __version__).
+# tests/test_xlsform_reserved.py checks the templates post no other control.
+CONTROL_PREFIX = "~"
 PAGE_CONTROLS = frozenset(
-    {"action", "csrf", "delete", "go", "instance", "lang", "page", "r", "t"}
-)
-RESERVED_NAMES = PAGE_CONTROLS | frozenset(
-    {
-        "Meta",
-        "bind_page",
-        "data",
-        "errors",
-        "form_errors",
-        "answer_errors",
-        "meta",
-        "process",
-        "post_process",
-        "populate_obj",
-        "validate",
-        "validate_on_submit",
-        "hidden_tag",
-        "is_submitted",
-        "csrf_token",
-        "answers",
-        # WTForms' own private attributes
-        "_fields",
-        "_prefix",
-        "_errors",
-        "_form_error_key",
-        "_unbound_fields",
-        "_wtforms_meta",
-        "_parent_form",
-        "_csrf",
-    }
+    CONTROL_PREFIX + name for name in ("action", "csrf", "delete", "go", "instance", "lang",
+                                       "page", "r")
 )
 
 Node = list  # an expression AST, see expressions.py

@@ -84,7 +84,7 @@ def _start_csrf(session: CollectionSession, tab: str) -> str:
 
 def _tab(session: CollectionSession) -> tuple[str, str]:
     """The posting tab's resume token and its hash, after its CSRF token and rate limit."""
-    resume = request.form.get("r", "")
+    resume = request.form.get("~r", "")
     resume_hash = hash_resume(resume)
     _check_tab(session, resume_hash)
     return resume, resume_hash
@@ -92,7 +92,7 @@ def _tab(session: CollectionSession) -> tuple[str, str]:
 
 def _check_tab(session: CollectionSession, resume_hash: str,
                response: Response | None = None) -> None:
-    if not csrf_ok(request.form.get("csrf"), session.id, resume_hash):
+    if not csrf_ok(request.form.get("~csrf"), session.id, resume_hash):
         raise Refused(400)
     _limit(session, response.tab_hash if response and response.tab_hash else resume_hash)
 
@@ -215,7 +215,7 @@ def entry(token: str):
 def start(token: str):
     session = _open_session(token, new_start=True)
     tab = request.form.get("t", "")
-    if not csrf_ok(request.form.get("csrf"), session.id,
+    if not csrf_ok(request.form.get("~csrf"), session.id,
                    "start:" + responses.hash_tab(tab)):
         raise Refused(400)
     _limit(session, responses.hash_tab(tab))
@@ -264,7 +264,7 @@ def _draft(response: Response) -> Draft:
 
 @bp.post("/<token>/page")
 def page(token: str):
-    resume_token = request.form.get("r", "")
+    resume_token = request.form.get("~r", "")
     resume_hash = hash_resume(resume_token)
     # Read inside the tab's lock: a double-tapped submit sees the first one's outcome.
     with responses.lock_for(resume_hash), logic.reusing_resolutions():
@@ -285,12 +285,12 @@ def _answer_page(sub: Submission):
     """Save the page's answers and show what comes next (or submit after the last)."""
     store, form, draft = get_station().store, sub.form, sub.draft
     try:
-        spot = sub.spot = instances.locate(form, request.form.get("page", ""))
+        spot = sub.spot = instances.locate(form, request.form.get("~page", ""))
     except KeyError:
         spot = sub.spot = instances.locate(form, draft.page)
     sub.posted = posted_answers(form, spot.page, request.form) if spot.page else {}
     draft.answers = instances.merged(form, spot, draft.answers, sub.posted)
-    go = request.form.get("go")
+    go = request.form.get("~go")
     try:
         target = _instance_change(sub, go) if go in (instances.ADD, instances.REMOVE) \
             else None
@@ -340,7 +340,7 @@ def _submit(sub: Submission):
     """Check every shown page, seal the record, remember how to answer a retry."""
     station, draft, response = get_station(), sub.draft, sub.response
     assert response is not None and sub.spot is not None
-    instance = request.form.get("instance", "") or draft.instance
+    instance = request.form.get("~instance", "") or draft.instance
     if instance != draft.instance:
         # An instance id belongs to the response that started with it: a copied one
         # posted from another tab is refused, and the response keeps its own.
@@ -353,7 +353,7 @@ def _submit(sub: Submission):
         return _render_page(sub, blocked.page, blocked.errors, 422)
     record_id = responses.record_id_for(response, instance)
     digest = responses.answers_digest(response, instance,
-                                      {"page": sub.spot.address, **sub.posted})
+                                      {"~page": sub.spot.address, **sub.posted})
     try:
         # The sealed record and the response's new state: one durable commit.
         finalise_record(station, _record_meta(sub, record_id), sub.form, draft.answers, {},
@@ -382,15 +382,15 @@ def _record_meta(sub: Submission, record_id: str) -> RecordMeta:
 def _retry(session: CollectionSession, response: Response, form: FormDefinition):
     """The same final post again → the same receipt; anything else → 409."""
     try:
-        spot = instances.locate(form, request.form.get("page", ""))
+        spot = instances.locate(form, request.form.get("~page", ""))
     except KeyError:
         raise Refused(409) from None
-    instance = request.form.get("instance", "")
+    instance = request.form.get("~instance", "")
     posted = posted_answers(form, spot.page, request.form) if spot.page else {}
-    digest = responses.answers_digest(response, instance, {"page": spot.address, **posted})
+    digest = responses.answers_digest(response, instance, {"~page": spot.address, **posted})
     same_record = responses.record_id_for(response, instance) == response.record_id
     if same_record and response.digest and hmac.compare_digest(digest, response.digest):
-        lang = request.form.get("lang") or session.languages[0]
+        lang = request.form.get("~lang") or session.languages[0]
         return _done(session, lang if lang in session.languages else session.languages[0],
                      response.record_id or "")
     raise Refused(409)
@@ -400,9 +400,9 @@ def _retry(session: CollectionSession, response: Response, form: FormDefinition)
 def exit_(token: str):
     """Quick exit: optionally delete the unfinished answers, then a neutral page."""
     session = find_by_token(get_station().store, token)
-    resume_token = request.form.get("r", "")
-    wanted = session is not None and resume_token and request.form.get("delete")
-    if wanted and csrf_ok(request.form.get("csrf"), session.id, hash_resume(resume_token)):
+    resume_token = request.form.get("~r", "")
+    wanted = session is not None and resume_token and request.form.get("~delete")
+    if wanted and csrf_ok(request.form.get("~csrf"), session.id, hash_resume(resume_token)):
         with contextlib.suppress(ResponseGone):
             response = responses.find(get_station().store, session, resume_token)
             responses.delete(get_station().store, response)
@@ -415,11 +415,12 @@ def neutral():
 
 
 def _worker_language(read_body: bool = True) -> str:
-    """The language a neutral page speaks: the tab's own (``lang`` posted or in the
-    query), else the phone's Accept-Language, else English."""
+    """The language a neutral page speaks: the tab's own (``~lang`` posted by a page or the
+    quick exit, ``lang`` by the start form, or in the query), else the phone's
+    Accept-Language, else English."""
     chosen = request.args.get("lang")
     if not chosen and read_body and request.method == "POST":
-        chosen = request.form.get("lang")
+        chosen = request.form.get("~lang") or request.form.get("lang")
     known = find_language(chosen)
     return known.code if known else best_match(request.headers.get("Accept-Language")) or "en"
 

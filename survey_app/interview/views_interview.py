@@ -96,7 +96,7 @@ def answer_page(record_id: str, page_name: str):
     station = get_station()
     meta, answers, definition = open_draft(record_id)
     spot = find_spot(definition, page_name)
-    action = request.form.get("action", SAVE)
+    action = request.form.get("~action", SAVE)
     posted = posted_answers(definition, spot.page, request.form) if spot.page else {}
     answers = clean_answers(definition, instances.merged(definition, spot, answers, posted))
     if action in (instances.ADD, instances.REMOVE):

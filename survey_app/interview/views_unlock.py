@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import get_station
@@ -115,7 +115,7 @@ def unlock_page(form: UnlockForm, carried: list[tuple[str, str]], next_path: str
 def unlock_to_continue():
     """A page posted while locked: ask for the passphrase, then let the page go through."""
     carried = [(name, value) for name, value in request.form.items(multi=True)
-               if name != "csrf_token"]
+               if name != current_app.config["WTF_CSRF_FIELD_NAME"]]
     return unlock_page(UnlockForm(formdata=None), carried, request.path)
 
 

@@ -9,17 +9,23 @@
    - a "sending..." state shows on the button while a post is on its way;
    - the resume token lives in this tab's sessionStorage only, so a reload continues;
    - quick exit wipes storage, asks the laptop to delete (if ticked), location.replace;
-   - read-aloud with the phone's own voices, shown only when one speaks the language. */
+   - read-aloud with the phone's own voices, shown only when one speaks the language.
+   The page's own fields start with "~" (~r, ~csrf, ~page, ~go ...), which no question name
+   can: a question may be called "page" or "action". For the same reason a form's properties
+   are read with getAttribute / the prototype's methods: an input named "action" or "id"
+   would stand in for form.action or form.id. */
 var doc = document, KEY = "amplify", BYE = "/f/bye", busy = false, lastButton = null;
 
 function $(selector) { return doc.querySelector(selector); }
+function within(form, selector) { return Element.prototype.querySelector.call(form, selector); }
+function attr(form, name) { return Element.prototype.getAttribute.call(form, name); }
 function config() { var c = $("#cfg"); return c ? JSON.parse(c.textContent) : {}; }
 function messages() { return config().msg || {}; }
 function wipe() {
   try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* storage disabled */ }
 }
 function remember() {
-  var r = $("#f [name=r]"), c = $("#f [name=csrf]");
+  var r = $("#f [name='~r']"), c = $("#f [name='~csrf']");
   if (r && c) {
     sessionStorage.setItem(KEY, JSON.stringify({ p: location.pathname, r: r.value, c: c.value }));
   }
@@ -31,7 +37,7 @@ function randomId() {
   return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
 }
 
-function pageName() { var p = $("#f [name=page]"); return p ? p.value : ""; }
+function pageName() { var p = $("#f [name='~page']"); return p ? p.value : ""; }
 function depth() { return (history.state && history.state.amplify) || 0; }
 
 function swap(html) {
@@ -52,7 +58,7 @@ function send(form, button, fromHistory) {
   function attempt() {
     var body = new URLSearchParams(new FormData(form));
     if (button && button.name) body.append(button.name, button.value);
-    fetch(form.action, { method: "POST", body: body, credentials: "omit", cache: "no-store" })
+    fetch(attr(form, "action"), { method: "POST", body: body, credentials: "omit", cache: "no-store" })
       .then(function (res) {
         if (res.status === 429 || res.status >= 500) throw new Error("retry");
         return res.text();
@@ -86,18 +92,18 @@ function goBack(form, button) {
   if (depth() > 0) history.back(); else send(form, button);
 }
 window.addEventListener("popstate", function () {
-  var form = $("#f"), button = form && form.querySelector("button[value=back]");
-  if (form && !busy) send(form, button || { name: "go", value: "back" }, true);
+  var form = $("#f"), button = form && within(form, "button[value=back]");
+  if (form && !busy) send(form, button || { name: "~go", value: "back" }, true);
 });
 
 function quickExit(form) {
   wipe();
-  var ticked = form.querySelector("[name=delete]:checked");
-  if (ticked && form.method === "post") {
+  var ticked = within(form, "[name='~delete']:checked");
+  if (ticked && attr(form, "method") === "post") {
     var body = new URLSearchParams(new FormData(form));
     try {
-      if (!(navigator.sendBeacon && navigator.sendBeacon(form.action, body))) {
-        fetch(form.action, { method: "POST", body: body, keepalive: true, credentials: "omit" });
+      if (!(navigator.sendBeacon && navigator.sendBeacon(attr(form, "action"), body))) {
+        fetch(attr(form, "action"), { method: "POST", body: body, keepalive: true, credentials: "omit" });
       }
     } catch (e) { /* offline: the draft stays unreadable without this tab's token */ }
   }
@@ -142,7 +148,7 @@ function resumeIfReloaded() {
   try { saved = JSON.parse(sessionStorage.getItem(KEY)); } catch (e) { saved = null; }
   if (!$("#s") || !saved || saved.p !== location.pathname) return false;
   doc.body.hidden = true;
-  var body = new URLSearchParams({ r: saved.r, csrf: saved.c });
+  var body = new URLSearchParams({ "~r": saved.r, "~csrf": saved.c });
   fetch(location.pathname + "/resume", { method: "POST", body: body, credentials: "omit", cache: "no-store" })
     .then(function (res) { return res.text(); })
     .then(swap, function () { doc.body.hidden = false; });
@@ -156,12 +162,12 @@ doc.addEventListener("click", function (ev) {
   lastButton = button;
 });
 doc.addEventListener("submit", function (ev) {
-  var form = ev.target, button = ev.submitter || lastButton;
-  if (form.id === "x") { ev.preventDefault(); quickExit(form); return; }
-  if (form.id !== "f" && form.id !== "s") return;
+  var form = ev.target, button = ev.submitter || lastButton, id = attr(form, "id");
+  if (id === "x") { ev.preventDefault(); quickExit(form); return; }
+  if (id !== "f" && id !== "s") return;
   ev.preventDefault();
-  var instance = form.querySelector("[name=instance]");
-  if (form.id === "s" && instance && !instance.value) instance.value = randomId();
+  var instance = within(form, "[name=instance]");
+  if (id === "s" && instance && !instance.value) instance.value = randomId();
   if (button && button.value === "back") { goBack(form, button); return; }
   send(form, button);
 });

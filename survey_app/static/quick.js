@@ -4,8 +4,14 @@
    finalises nor sends the last page: there Next stays the person's own press. Keyboard
    changes (arrows, space) never move on, so choices can be read through one by one.
    Without scripts nothing changes. Served in the phone's bundle (collect/assets.py) and on
-   the interview page; the phone's page config says "last" on its final page. */
+   the interview page; the phone's page config says "last" on its final page. The form's
+   own properties are reached through the prototype: a question named "dataset" or
+   "querySelector" would stand in for them. */
 (function () {
+  var sent = typeof WeakSet === "function" ? new WeakSet() : null;
+  function all(form, selector) { return Element.prototype.querySelectorAll.call(form, selector); }
+  function one(form, selector) { return Element.prototype.querySelector.call(form, selector); }
+
   var INPUTS = "input:not([type=hidden]):not(:disabled),select:not(:disabled),textarea:not(:disabled)";
 
   function onFinalPage() {
@@ -14,7 +20,7 @@
   }
 
   function lastShown(form) {
-    var shown = Array.prototype.filter.call(form.querySelectorAll("[data-q]"), function (box) {
+    var shown = Array.prototype.filter.call(all(form, "[data-q]"), function (box) {
       return !box.closest("[hidden]") && box.querySelector(INPUTS);
     });
     return shown[shown.length - 1] || null;
@@ -22,11 +28,15 @@
 
   function advance(box) {
     var form = box.closest("form");
-    var next = form && form.querySelector("button[type=submit][value=next]");
-    if (!next || form.dataset.quickSent || onFinalPage()) return;
+    var next = form && one(form, "button[type=submit][value=next]");
+    if (!next || !sent || sent.has(form) || onFinalPage()) return;
     if (!box.querySelector("input[type=radio]:checked") || lastShown(form) !== box) return;
-    form.dataset.quickSent = "1";
-    if (form.requestSubmit) form.requestSubmit(next); else next.click();
+    sent.add(form);
+    if (HTMLFormElement.prototype.requestSubmit) {
+      HTMLFormElement.prototype.requestSubmit.call(form, next);
+    } else {
+      next.click();
+    }
   }
 
   document.addEventListener("click", function (ev) {
