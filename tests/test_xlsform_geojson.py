@@ -13,7 +13,7 @@ import pytest
 from central.admin import load_form_files
 from survey_app.store import formstore, records
 from tests.test_cli import amplify
-from xlsform import FormError, load_xlsform
+from xlsform import FormError, check, load_xlsform
 from xlsform.logic import filtered_choices
 
 from .interview_client import FlaskBrowser, answer, record_id_of, start_interview
@@ -76,6 +76,12 @@ def test_a_missing_or_unusable_file_is_refused_naming_the_row(folder: Path, data
     assert (refused.value.sheet, refused.value.row, refused.value.column) == (
         "survey", 2, "type")
     assert fragment in refused.value.message
+
+
+def test_forms_check_reads_the_geojson_beside_a_form_and_never_takes_it_for_a_form(
+        folder: Path):
+    results = check.check_paths([folder])
+    assert [(Path(r.path).name, r.status) for r in results] == [("sites.xlsx", check.READY)]
 
 
 def test_forms_add_keeps_the_file_and_a_project_carries_it(tmp_path: Path, folder: Path):

@@ -8,9 +8,11 @@ import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey_app.store import formstore, records
-from xlsform import load_xlsform
+from xlsform import load_xlsform, loops
 from xlsform.loader import to_xform
 
 from .interview_client import FlaskBrowser, answer, page_path, record_id_of, start_interview
@@ -98,3 +100,33 @@ def test_the_corpus_loops_load_with_one_question_per_choice(name: str):
     assert len(looped) in (2, 4), looped
     assert len({tuple(form.questions[key].label.values()) for key in looped}) == len(looped)
     assert not any(re.search(r"%\((name|label)\)s", str(q.label)) for q in form.questions.values())
+
+
+NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
+TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(choices=st.lists(st.tuples(NAMES, TEXTS, TEXTS), max_size=6,
+                        unique_by=lambda choice: choice[0]),
+       before=TEXTS, after=TEXTS)
+def test_every_choice_but_none_gets_a_group_with_its_name_and_label_filled_in(
+        choices, before, after):
+    """For any list: one group per choice (none skipped), in order, every placeholder filled
+    in per language, whatever else the texts hold (a % sign, a brace)."""
+    columns = [{"name": name, "label": {"en": en, "fr": fr}} for name, en, fr in choices]
+    row = {"type": "integer", "name": "n",
+           "label": {"en": f"{before}%(label)s{after}", "fr": "%(name)s"},
+           "bind": {"relevant": "selected(${x}, '%(name)s')"}}
+    survey = loops.expand({"children": [{"type": "loop", "name": "l", "columns": columns,
+                                         "children": [row]}]})
+    [group] = survey["children"]
+    kept = [c for c in columns if c["name"] != "none"]
+    assert group["type"] == "group"
+    assert [g["name"] for g in group["children"]] == [c["name"] for c in kept]
+    for choice, made in zip(kept, group["children"], strict=True):
+        [copied] = made["children"]
+        assert copied["label"] == {"en": f"{before}{choice['label']['en']}{after}",
+                                   "fr": choice["name"]}
+        assert copied["bind"]["relevant"] == f"selected(${{x}}, '{choice['name']}')"
+    assert row["label"]["en"] == f"{before}%(label)s{after}"  # the template is left alone
