@@ -1,7 +1,7 @@
 """Flask-WTF forms of the interpreter's screens (each carries a CSRF token).
 
-The questionnaire pages are not here: ``xlsform.wtf.build_page_form`` builds them
-from the form definition.
+The questionnaire pages are not WTForms forms: ``questionnaire.page_questions`` and the
+one question macro draw them, ``posted.posted_answers`` reads their posts.
 """
 
 from __future__ import annotations
