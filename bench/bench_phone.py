@@ -26,7 +26,7 @@
     >= 50 complete questionnaires per second.
 
     python bench/bench_phone.py [--part bytes|load|slow3g|open|all] [--quick] [--think S]
-        [--threads N]
+        [--threads N] [--unsettled]
 """
 
 from __future__ import annotations
@@ -131,6 +131,11 @@ def serve(kind: str, target: str, port: int) -> None:
         app = bare_app(Path(target))
     print("ready", flush=True)
     threads = int(os.environ.get("AMPLIFY_BENCH_THREADS", "8"))  # --threads
+    if os.environ.get("AMPLIFY_BENCH_UNSETTLED"):  # --unsettled: as before survey_app.settle
+        from survey_app.server import create_wsgi_server
+
+        create_wsgi_server(app, "127.0.0.1", port, threads=threads, connection_limit=1000).run()
+        return
     serve_wsgi(app, "127.0.0.1", port, threads=threads, connection_limit=1000)
 
 
@@ -762,6 +767,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer submissions per client")
     parser.add_argument("--threads", type=int, default=8,
                         help="waitress threads of every server (the station's default: 8)")
+    parser.add_argument("--unsettled", action="store_true",
+                        help="serve without survey_app.settle (templates compiled and the "
+                             "heap frozen before the first request), to compare")
     parser.add_argument("--serve", nargs=3, metavar=("KIND", "TARGET", "PORT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -769,6 +777,8 @@ def main() -> None:
         serve(args.serve[0], args.serve[1], int(args.serve[2]))
         return
     os.environ["AMPLIFY_BENCH_THREADS"] = str(args.threads)
+    if args.unsettled:
+        os.environ["AMPLIFY_BENCH_UNSETTLED"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         _home, tokens = make_home(root)
