@@ -163,6 +163,8 @@ def test_an_interview_answers_a_repeat_and_a_nested_repeat_to_the_end(app, live_
     page, where = post(where, {"member_name": "Ana", "member_age": "30"}, "save")
     draft = records.load_draft(station.store, station.keys().records, record_id)[1]
     assert draft["household"] == [{"member_name": "Ana", "member_age": "30"}]
+    assert browser.get(f"/interviews/{record_id}").path == page_path(record_id, "household~1")
+    assert "Household member 1" in browser.get("/interviews").text  # the page reached
     page, where = post(where, {"member_name": "Ana", "member_age": "30"})
     page, where = post(where, {}, "add")
     assert where == "children~1~1" and "A child of Ana?" in page.text

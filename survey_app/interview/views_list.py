@@ -6,9 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from xlsform.model import label_in
+from xlsform.model import FormDefinition, label_in
 
-from .. import get_station
+from .. import get_station, instances
 from ..i18n import current_language
 from ..languages import display_name, form_languages
 from ..questionnaire import first_page, local_only_warning, stays_on_this_laptop
@@ -54,14 +54,23 @@ def _draft_details(drafts: list[RecordMeta], records_key: bytes) -> dict[str, di
     for meta in drafts:
         page = ""
         if meta.id in reached:
-            try:
-                found = station.form(meta.form_id, meta.form_version).page(reached[meta.id])
-                page = label_in(found.label, current_language()) or found.name
-            except KeyError:
-                page = ""
+            page = _page_title(station.form(meta.form_id, meta.form_version),
+                               reached[meta.id])
         details[meta.id] = {"language": display_name(meta.language), "page": page,
                             "short": meta.id[:8]}
     return details
+
+
+def _page_title(definition: FormDefinition, address: str) -> str:
+    """A page's label, or an instance page's heading ("Household member 2"); "" for an
+    address this form version does not have."""
+    try:
+        spot = instances.locate(definition, address)
+    except KeyError:
+        return ""
+    if spot.repeat is not None:
+        return instances.heading(definition, spot, current_language())
+    return label_in(spot.page.label, current_language()) or spot.page.name
 
 
 def _fill_new_form(form: NewInterviewForm, records_key: bytes) -> None:
@@ -116,7 +125,9 @@ def resume(record_id: str):
     meta, answers, definition = open_draft(record_id)
     left_on = places.places(get_station().store, get_station().keys().records, [meta.id])
     page_name = left_on.get(meta.id, "")
-    if page_name not in {page.name for page in definition.pages}:
+    try:
+        instances.locate(definition, page_name)
+    except KeyError:
         page_name = first_page(definition, answers)
     return redirect(url_for("interview.page", record_id=meta.id, page_name=page_name))
 
