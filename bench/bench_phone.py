@@ -22,8 +22,11 @@
     gzip, again and again for the run's length. A request's latency counts from the moment
     the worker meant to send it. The bare endpoint gets the same 200 workers and think
     time in the same run. Goals: p99 <= 100 ms, 0 errors, no request above 5 ms of server
-    CPU (each request's own thread CPU, measured in the server; the worst is reported),
-    >= 50 complete questionnaires per second.
+    CPU (each request's own thread CPU, measured in the server, with the part spent in
+    garbage collection; the worst is reported, the first walk after start apart),
+    >= 50 complete questionnaires per second. Also printed: the cores the load generator,
+    the server and waitress's socket loop used, and the load average (a shared machine).
+    --threads sets waitress's threads; --unsettled serves without survey_app.settle.
 
     python bench/bench_phone.py [--part bytes|load|slow3g|open|all] [--quick] [--think S]
         [--threads N] [--unsettled]
