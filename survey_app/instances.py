@@ -16,7 +16,9 @@ from typing import Any
 from xlsform import logic, repeat_logic
 from xlsform.model import FormDefinition, Page, label_in
 
-REMOVE, ADD = "remove", "add"  # the page buttons' values (``go`` on a phone, ``action``)
+# The page buttons' values (``~go`` on a phone, ``~action`` in an interview): "Remove this
+# one" asks first (the page again, with "Yes, remove"), which removes.
+ADD, ASK_REMOVE, REMOVE = "add", "remove", "remove-yes"
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,9 @@ def test_a_phone_answers_a_repeat_and_a_nested_repeat_to_the_end(app, live_serve
     assert heading(phone.html) == "Household member 2"
     assert phone.post({"member_name": "Chea"}) == "children~2~add"
     assert phone.post({}, ADD) == "children~2~1"
-    assert phone.post({"child_name": "Dara"}, ("~go", "remove")) == "children~2~add"
+    assert phone.post({"child_name": "Dara"}, ("~go", "remove")) == "children~2~1"
+    assert "Yes, remove" in phone.html and 'value="Dara"' in phone.html  # asked, kept
+    assert phone.post({"child_name": "Dara"}, ("~go", "remove-yes")) == "children~2~add"
     assert phone.post({}, ("~go", "back")) == "household~2"  # Back walks the instances
     assert 'value="Chea"' in phone.html  # what was typed in instance 2 is there
     assert phone.post({"member_name": "Chea"}) == "children~2~add"
@@ -174,6 +176,10 @@ def test_an_interview_answers_a_repeat_and_a_nested_repeat_to_the_end(app, live_
     page, where = post(where, {}, "add")
     assert where == "household~2" and heading(page.text) == "Household member 2"
     page, where = post(where, {"member_name": "Kim"}, "remove")
+    assert where == "household~2" and 'value="remove-yes"' in page.text  # asked first
+    draft = records.load_draft(station.store, station.keys().records, record_id)[1]
+    assert draft["household"][1] == {"member_name": "Kim"}  # nothing typed is lost yet
+    page, where = post(where, {"member_name": "Kim"}, "remove-yes")
     assert where == "household~add"
     draft = records.load_draft(station.store, station.keys().records, record_id)[1]
     assert [m["member_name"] for m in draft["household"]] == ["Ana"]
@@ -222,7 +228,10 @@ def test_a_phone_adds_and_removes_a_household_member_in_chromium(app, live_serve
     phone.fill("#f input[name=member_name]", "Kim")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path="/tmp/amplify-repeat-phone.png", full_page=True)
-    press("#f button[value=remove]", "household~add")
+    phone.click("#f button[value=remove]")
+    phone.wait_for_selector("#f button[value=remove-yes]")
+    assert phone.locator("#f input[name=member_name]").input_value() == "Kim"
+    press("#f button[value=remove-yes]", "household~add")
     press("#f button.n", "closing")
     phone.click("#f button.n")
     phone.wait_for_selector("#done")

@@ -145,8 +145,9 @@ def _messages() -> dict[str, str]:
 
 
 def _render_page(sub: Submission, address: str, errors: dict[str, str] | None = None,
-                 status: int = 200):
-    """The page at ``address`` (a page name, or a repeat instance's "household~2")."""
+                 status: int = 200, asking_to_remove: bool = False):
+    """The page at ``address`` (a page name, or a repeat instance's "household~2");
+    ``asking_to_remove``: with "Yes, remove" in place of "Remove this one"."""
     form, draft, session = sub.form, sub.draft, sub.session
     spot = instances.locate(form, address)
     place = questionnaire.place(form, address, draft.answers)
@@ -159,7 +160,7 @@ def _render_page(sub: Submission, address: str, errors: dict[str, str] | None = 
         has_back=place.has_back, lang_code=draft.language,
         heading=instances.heading(form, spot, draft.language) if spot.repeat else "",
         adding=spot.adding and instances.by_hand(form, spot),
-        removable=instances.removable(form, spot),
+        removable=instances.removable(form, spot), asking_to_remove=asking_to_remove,
         form_logic=questionnaire.client_logic(form, spot, draft.answers),
         page_config={"lang": language_info(draft.language)["html_lang"],
                      "last": place.is_last})  # quick.js never sends the last page
@@ -291,6 +292,9 @@ def _answer_page(sub: Submission):
     sub.posted = posted_answers(form, spot.page, request.form) if spot.page else {}
     draft.answers = instances.merged(form, spot, draft.answers, sub.posted)
     go = request.form.get("~go")
+    if go == instances.ASK_REMOVE and instances.removable(form, spot):
+        responses.save_draft(store, sub.response, draft, _idle_until())
+        return _render_page(sub, spot.address, asking_to_remove=True)
     try:
         target = _instance_change(sub, go) if go in (instances.ADD, instances.REMOVE) \
             else None

@@ -44,7 +44,7 @@ def _title(definition: FormDefinition, spot: Spot, lang: str) -> str:
 
 
 def _render(meta: RecordMeta, definition: FormDefinition, spot: Spot, answers: dict[str, Any],
-            errors: dict[str, str], status: int = 200):
+            errors: dict[str, str], status: int = 200, asking_to_remove: bool = False):
     station = get_station()
     place = questionnaire.place(definition, spot.address, answers)
     columns = page_columns(definition, meta.language, current_language())
@@ -65,6 +65,7 @@ def _render(meta: RecordMeta, definition: FormDefinition, spot: Spot, answers: d
         "is_last": place.is_last,
         "adding": spot.adding and instances.by_hand(definition, spot),
         "removable": instances.removable(definition, spot),
+        "asking_to_remove": asking_to_remove,
         "supplier_name": supplier_name(station, station.keys().records, meta.supplier_id),
         "content_lang": "" if meta.language == UNNAMED else meta.language,
     }
@@ -99,6 +100,9 @@ def answer_page(record_id: str, page_name: str):
     action = request.form.get("~action", SAVE)
     posted = posted_answers(definition, spot.page, request.form) if spot.page else {}
     answers = clean_answers(definition, instances.merged(definition, spot, answers, posted))
+    if action == instances.ASK_REMOVE and instances.removable(definition, spot):
+        records.save_draft(station.store, station.keys().records, record_id, answers)
+        return _render(meta, definition, spot, answers, {}, asking_to_remove=True)
     if action in (instances.ADD, instances.REMOVE):
         answers, target = _instance_change(definition, spot, answers, action)
         records.save_draft(station.store, station.keys().records, record_id, answers)
