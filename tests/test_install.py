@@ -326,7 +326,7 @@ def test_the_installed_brand_app_signs_a_user_in(venv, elsewhere):
                 assert server.poll() is None and time.monotonic() < deadline, \
                     server.stdout.read() if server.stdout else ""
                 time.sleep(0.2)
-        assert status == 200 and b'name="~csrf"' in page
+        assert status == 200 and b'name="csrf_token"' in page
         status, kind, css = _get(url + "/static/central.css")
         assert status == 200 and kind.startswith("text/css")
     finally:
