@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from survey_app.i18n import gettext_in
-from survey_app.store import formstore
 from survey_app.webforms import page_items
 from tests.interview_client import (
     FlaskBrowser,
@@ -18,8 +17,7 @@ from tests.interview_client import (
     record_id_of,
     start_interview,
 )
-from tests.xlsform_factory import write_xlsform
-from xlsform import load_xlsform
+from tests.xlsform_factory import add_to_station, write_xlsform
 
 FORM_ID = "bilingual_test"
 EN, KM, AR = "label::English (en)", "label::Khmer (km)", "label::Arabic (ar)"
@@ -55,8 +53,7 @@ def install_form(app, tmp_path: Path) -> str:
                          settings={"form_id": FORM_ID, "version": "1",
                                    "form_title": "Bilingual test",
                                    "default_language": "English (en)"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     return FORM_ID
 
 

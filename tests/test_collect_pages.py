@@ -231,3 +231,21 @@ def test_each_worker_request_works_out_the_form_logic_once(client, open_session,
     calls.clear()
     response, _data = post_page(client, first.get_data(as_text=True))
     assert response.status_code == 200 and len(calls) == 1
+
+
+def test_the_final_submit_works_out_the_form_logic_once(app, client, open_session,
+                                                        monkeypatch):
+    """The final submit checks every shown page, cleans, anonymises and seals the answers,
+    and still works out the form's logic only once."""
+    from xlsform import logic
+
+    _session, token = open_session
+    last = walk_to_last(client, token)
+    calls = []
+    resolve = logic._resolve
+    monkeypatch.setattr(logic, "_resolve", lambda *args: calls.append(1) or resolve(*args))
+    response, _data = post_page(client, last.get_data(as_text=True),
+                                {"change_wish": "since 2019, call 012 345 678"})
+    assert response.status_code == 200 and "data-receipt" in response.get_data(as_text=True)
+    assert len(finals(app)) == 1
+    assert len(calls) == 1

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from survey_app.store import formstore, records
-from xlsform import load_xlsform
+from survey_app.store import records
 
 from .conftest import PASSPHRASE
 from .interview_client import (
@@ -18,7 +17,7 @@ from .interview_client import (
     record_id_of,
     start_interview,
 )
-from .xlsform_factory import write_xlsform
+from .xlsform_factory import add_to_station, write_xlsform
 
 WORKER = "amplify_worker"
 EN = "label::English (en)"
@@ -242,8 +241,7 @@ def all_types_form(app, tmp_path):
     path = write_xlsform(tmp_path / "all_types.xlsx", ALL_TYPES, COLOURS,
                          settings={"form_id": "all_types", "version": "1",
                                    "form_title": "All types", "default_language": "English (en)"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     return "all_types"
 
 
@@ -297,8 +295,7 @@ def test_a_cascade_on_one_interview_page_is_checked_on_next(browser, app, tmp_pa
     path = write_xlsform(tmp_path / "cascade.xlsx", CASCADE, PLACES,
                          settings={"form_id": "cascade", "version": "1",
                                    "default_language": "English (en)"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     record_id = record_id_of(start_interview(browser, "cascade", "Delta Textiles").path)
     answer(browser, record_id, "where", {"state": "texas", "county": "brewster"}, "save")
     page = answer(browser, record_id, "where", {"state": "washington", "county": "brewster"})

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from survey_app import sessions
-from survey_app.store import formstore, records
+from survey_app.store import records
 from tests.conftest import PASSPHRASE
 from tests.interview_client import (
     FlaskBrowser,
@@ -22,8 +22,7 @@ from tests.interview_client import (
     unlock,
 )
 from tests.test_collect_scripted import Client, absolute, parse
-from tests.xlsform_factory import write_xlsform
-from xlsform import load_xlsform
+from tests.xlsform_factory import add_to_station, write_xlsform
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -53,8 +52,7 @@ ADD_BUTTON = 'value="add"'
 @pytest.fixture
 def repeat_form(app, tmp_path: Path) -> str:
     path = write_xlsform(tmp_path / "rep.xlsx", ROWS, settings={"form_id": "rep", "version": "1"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     return "rep"
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from survey_app import sessions
-from survey_app.store import formstore, records
+from survey_app.store import records
 from xlsform import load_xlsform
 
 from .interview_client import FlaskBrowser, answer, page_path, record_id_of, start_interview
 from .test_collect_pages import start
-from .xlsform_factory import write_xlsform
+from .xlsform_factory import add_to_station, write_xlsform
 
 ROWS = [
     {"type": "begin group", "name": "looks", "label": "Looks", "appearance": "field-list"},
@@ -35,8 +35,7 @@ CHOICES = [{"list_name": "town", "name": "pp", "label": "Phnom Penh"},
 def looks_form(app, tmp_path: Path) -> str:
     path = write_xlsform(tmp_path / "looks.xlsx", ROWS, CHOICES,
                          settings={"form_id": "looks", "version": "1"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     return "looks"
 
 

@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from survey_app import sessions
-from survey_app.store import formstore
-from xlsform import load_xlsform
 
 from .conftest import PASSPHRASE
-from .xlsform_factory import write_xlsform
+from .xlsform_factory import add_to_station, write_xlsform
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -35,8 +33,7 @@ CHOICES = [{"list_name": "yn", "name": "yes", "label": "Yes"},
 def quick_form(app, tmp_path: Path) -> str:
     path = write_xlsform(tmp_path / "quick.xlsx", ROWS, CHOICES,
                          settings={"form_id": "quick", "version": "1"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     return "quick"
 
 

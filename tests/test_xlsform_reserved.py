@@ -18,10 +18,10 @@ from werkzeug.datastructures import MultiDict
 
 from survey_app import sessions
 from survey_app.posted import posted_answers
-from survey_app.store import formstore, records
+from survey_app.store import records
 from tests.interview_client import FlaskBrowser, answer, record_id_of, start_interview
 from tests.test_collect_pages import hidden, parse, post_page, start
-from tests.xlsform_factory import write_xlsform
+from tests.xlsform_factory import add_to_station, write_xlsform
 from xlsform import FormError, load_xlsform
 from xlsform.model import CONTROL_PREFIX, PAGE_CONTROLS
 
@@ -85,8 +85,7 @@ def controls_form(app, tmp_path: Path) -> str:
         {"type": "text", "name": "r", "label": "R?"},
         {"type": "text", "name": "instance", "label": "Instance?"},
         {"type": "end group"}], settings={"form_id": "controls", "version": "1"})
-    formstore.add_form(app.extensions["amplify"].store, load_xlsform(path), path.read_bytes(),
-                       path.name)
+    add_to_station(app, path)
     return "controls"
 
 

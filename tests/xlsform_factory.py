@@ -56,3 +56,13 @@ def write_xlsform(
     path = Path(path)
     workbook.save(path)
     return path
+
+
+def add_to_station(app: Any, path: Path) -> str:
+    """Load the workbook at ``path`` into the test station's form store; its form id."""
+    from survey_app.store import formstore
+    from xlsform import load_xlsform
+
+    form = load_xlsform(path)
+    formstore.add_form(app.extensions["amplify"].store, form, path.read_bytes(), path.name)
+    return form.form_id
