@@ -68,33 +68,38 @@ class CreatedProject:
     project_passphrase: str
 
 
-def load_form_files(paths: list[Path]) -> list[tuple[FormFile, FormDefinition]]:
-    """Load each XLSForm (FormError names sheet and row); refuse duplicates. A CSV file
-    a form among ``paths`` reads (choices from a file, pulldata()) travels with it."""
+def load_form_files(paths: list[Path], drop_unsupported: bool = False
+                    ) -> list[tuple[FormFile, FormDefinition]]:
+    """Load each XLSForm (FormError names sheet and row); refuse duplicates. A file a
+    form among ``paths`` reads (choices from a file, pulldata()) travels with it.
+    ``drop_unsupported``: leave out what a phone must not collect; a form that needed it
+    is marked so in the project file, and stations load it the same way."""
     loaded: list[tuple[FormFile, FormDefinition]] = []
     named = set().union(*(attachment_names(path) for path in paths))
     files = {path.name: path.read_bytes() for path in paths if path.name in named}
     for path in (path for path in paths if path.name not in named):
         source = path.read_bytes()
         try:
-            definition = load_xlsform_bytes(source, path.name, attachments=files)
+            definition = load_xlsform_bytes(source, path.name, drop_unsupported,
+                                            attachments=files)
         except FormError as exc:
             raise ValueError(f"{path}: {exc}") from None
         if any(f.form_id == definition.form_id for f, _ in loaded):
             raise ValueError(f"{path}: form {definition.form_id!r} is listed twice")
         used = {name: files[name] for name in definition.attachments}
         loaded.append((FormFile(definition.form_id, definition.version, path.name, source,
-                                used), definition))
+                                used, bool(definition.dropped)), definition))
     return loaded
 
 
 def create_project(home: Path, central_keys: CentralKeys, name: str, form_paths: list[Path],
                    *, project_passphrase: str | None, free_text_export: bool = False,
-                   thresholds: dict[str, int] | None = None) -> CreatedProject:
+                   thresholds: dict[str, int] | None = None,
+                   drop_unsupported: bool = False) -> CreatedProject:
     """Write the project into the dataset and return the signed project file's bytes."""
     if not name.strip():
         raise ValueError("the project needs a name (--name)")
-    forms = load_form_files(form_paths)
+    forms = load_form_files(form_paths, drop_unsupported)
     passphrase = project_passphrase or projectfile.new_project_passphrase()
     pseudonym_key = secrets.token_bytes(32)
     wrapped = projectfile.wrap_pseudonym_key(pseudonym_key, passphrase, keys.kdf_cost())

@@ -46,6 +46,7 @@ def import_project(station: Station, data: bytes, project_passphrase: str | None
     added = []
     for form in project.forms():
         definition = load_xlsform_bytes(form.source, form.file_name,
+                                        drop_unsupported=form.drop_unsupported,
                                         attachments=form.attachments)
         if (definition.form_id, definition.version) != (form.form_id, form.version):
             raise ProjectImportError(f"{where}: form {form.file_name} does not match its listing")

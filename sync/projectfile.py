@@ -78,6 +78,9 @@ class FormFile:
     # The CSV files the form reads (choices from a file, search(), pulldata()), by name;
     # the brand's signature over the document covers them.
     attachments: dict[str, bytes] = field(default_factory=dict)
+    # Loaded leaving out what a phone must not collect (``--drop-unsupported``), on both
+    # sides: the brand signed the form that way, so every station loads it the same way.
+    drop_unsupported: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ class ProjectFile:
 
     def forms(self) -> list[FormFile]:
         return [FormFile(f["form_id"], f["version"], f["file_name"], unb64(f["xlsform"]),
-                         {name: unb64(data) for name, data in f.get("attachments", {}).items()})
+                         {name: unb64(data) for name, data in f.get("attachments", {}).items()},
+                         f.get("drop_unsupported") is True)
                 for f in self.document["forms"]]
 
     def station_document(self) -> dict[str, Any]:
@@ -135,7 +139,8 @@ def build(*, project_id: str, name: str, created_day: str, encryption_public: by
         "forms": [{"form_id": f.form_id, "version": f.version, "file_name": f.file_name,
                    "sha256": hashlib.sha256(f.source).hexdigest(), "xlsform": b64(f.source),
                    **({"attachments": {name: b64(data) for name, data in f.attachments.items()}}
-                      if f.attachments else {})}
+                      if f.attachments else {}),
+                   **({"drop_unsupported": True} if f.drop_unsupported else {})}
                   for f in forms],
         "thresholds": dict(thresholds or DEFAULT_THRESHOLDS),
         "free_text_export": free_text_export,

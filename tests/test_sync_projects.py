@@ -141,3 +141,31 @@ def test_station_id_file_names_no_host_or_user(world, tmp_path):
     for word in {socket.gethostname(), getpass.getuser()}:
         if len(word) >= 4:
             assert word not in text
+
+
+def test_a_form_needing_drops_is_refused_unless_asked_and_stations_drop_the_same(tmp_path):
+    form = tmp_path / "dropper.csv"
+    form.write_text("survey,,,\n,type,name,label\n,geopoint,where,Where are you?\n"
+                    ",integer,age,Age\nsettings,,,\n,form_id,version,\n,dropper,1,\n")
+    home, project_file = tmp_path / "central", tmp_path / "project.json"
+    central("init", "--home", home)
+    args = ("project", "create", "--home", home, "--name", "Drops", "--form", form,
+            "--out", project_file)
+    refused = central(*args, check=False)
+    assert refused.returncode != 0 and not project_file.exists()
+    assert "survey sheet, row 2" in refused.stderr and "--drop-unsupported" in refused.stderr
+    made = central(*args, "--drop-unsupported")
+    assert "dropper.csv: loaded with what a phone must not collect left out" in made.stdout
+    outer = json.loads(project_file.read_bytes())
+    assert [f.drop_unsupported for f in parse(project_file.read_bytes()).forms()] == [True]
+    outer["project"]["forms"][0].pop("drop_unsupported")
+    with pytest.raises(ProjectFileError, match="signature"):
+        parse(json.dumps(outer).encode())
+    station_home = tmp_path / "station"
+    amplify("init", "--home", station_home)
+    amplify("project", "import", "--home", station_home, project_file)
+    station = open_station(station_home)
+    try:
+        assert set(station.form("dropper").questions) == {"age"}
+    finally:
+        station.close()

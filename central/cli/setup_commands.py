@@ -100,8 +100,11 @@ def project() -> None:
               help="Where to write the signed project file.")
 @click.option("--free-text", is_flag=True, help="Let scrubbed free-text answers be exported "
               "(default: free text stays on the stations).")
+@click.option("--drop-unsupported", is_flag=True,
+              help="Leave out questions a phone must not collect (location, media, device "
+              "ids) instead of refusing the form; stations load it the same way.")
 def project_create(home: Path, name: str, forms: tuple[Path, ...], out: Path,
-                   free_text: bool) -> None:
+                   free_text: bool, drop_unsupported: bool) -> None:
     """Create a project and write its signed project file for interpreters.
 
     The pseudonym key inside is wrapped under a project passphrase: from
@@ -117,13 +120,17 @@ def project_create(home: Path, name: str, forms: tuple[Path, ...], out: Path,
     given = os.environ.get(PROJECT_PASSPHRASE_ENV) or None
     try:
         created = admin.create_project(home, central_keys, name, list(forms),
-                                       project_passphrase=given, free_text_export=free_text)
+                                       project_passphrase=given, free_text_export=free_text,
+                                       drop_unsupported=drop_unsupported)
     except (FormError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     write_private(out, created.file_bytes)
     os.chmod(out, 0o644)
     click.echo(f"Project {created.project.id} ({name}) written to {out}")
     click.echo(f"Brand fingerprint: {created.project.fingerprint}")
+    for form in created.project.forms():
+        if form.drop_unsupported:
+            click.echo(f"{form.file_name}: loaded with what a phone must not collect left out")
     if given is None:
         click.echo(f"Project passphrase (give it to interpreters by phone, not with the "
                    f"file; it is not stored): {created.project_passphrase}")
