@@ -8,6 +8,8 @@ English texts, which the interface catalogs translate. ``N_`` marks them for
 
 from __future__ import annotations
 
+from xlsform import ranges
+
 from .i18n import gettext_in
 
 
@@ -26,10 +28,19 @@ DEFAULTS = frozenset({
     N_("Choose one of the options."),
     N_("Choose only from the options."),
     N_("Tick the box to continue."),
+    N_("Enter a number from {start} to {end} in steps of {step}."),  # ranges.MESSAGE
+    N_("Each option can take only one place."),
+    N_("Give every option a place."),
 })
 
 
 def in_language(errors: dict[str, str], lang: str) -> dict[str, str]:
-    """``errors`` with each default message in ``lang`` (a form's own messages as written)."""
-    return {name: gettext_in(lang, text) if text in DEFAULTS else text
-            for name, text in errors.items()}
+    """``errors`` with each default message in ``lang`` (a form's own messages as written;
+    a range's bounds put into its translated words)."""
+    return {name: _translated(text, lang) for name, text in errors.items()}
+
+
+def _translated(text: str, lang: str) -> str:
+    if isinstance(text, ranges.Message) and text.template in DEFAULTS:
+        return gettext_in(lang, text.template).format(**text.fields)
+    return gettext_in(lang, text) if text in DEFAULTS else text

@@ -7,6 +7,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from xlsform import ranks
 from xlsform.model import FormDefinition, Page
 
 
@@ -19,7 +20,8 @@ def clean_text(value: str) -> str:
 
 def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[str, Any]:
     """The answers a page post carries: text cleaned (``clean_text``), lists for
-    select_multiple (in the order posted, which is the page's: each choice once).
+    select_multiple (in the order posted, which is the page's: each choice once), a
+    ranking's places in order (``ranks.normalised``: the names as text once all are set).
 
     Inputs the page has but the post lacks (an unticked box) are empty answers.
     """
@@ -30,6 +32,8 @@ def posted_answers(form: FormDefinition, page: Page, data: MultiDict) -> dict[st
             continue
         if question.type == "select_multiple":
             found[name] = list(dict.fromkeys(v for v in data.getlist(name) if v))
+        elif question.type == "rank":
+            found[name] = ranks.normalised([clean_text(v) for v in data.getlist(name)])
         else:
             found[name] = clean_text(data.get(name, ""))
     return found

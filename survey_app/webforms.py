@@ -100,6 +100,7 @@ def page_items(
             relevant=question.relevant,
             sensitivity=question.sensitivity,
             appearance=question.appearance,
+            bounds=question.bounds,
             read_only=question.read_only,
             or_other=question.or_other,
             other_of=question.other_of,

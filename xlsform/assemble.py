@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import attachments, expressions
+from . import attachments, expressions, ranges
 from .dropping import ROW_KEY
 from .errors import FormError
 from .languages import DEFAULT, language_code
@@ -46,6 +46,8 @@ TYPES = {
     "select one": "select_one",
     "select one external": "select_one",
     "select all that apply": "select_multiple",
+    "rank": "rank",
+    "range": "integer",  # or decimal: see ranges.bounds_of
 }
 # Kept to the day: a calculate of today() (the day the answers are saved).
 DAY_TYPES = frozenset({"start", "end", "today", "start time", "end time"})
@@ -75,7 +77,6 @@ REFUSED = {
     "external": "choices from an external file are not supported; put the choices on the "
     "choices sheet",
     "repeat": "this kind of repeat is not supported; use begin repeat ... end repeat",
-    "range": "range questions are not supported yet; use an integer question with a constraint",
     "include": "including another form is not supported; copy its rows into this form",
 }
 REFUSED_TYPES = {
@@ -97,7 +98,6 @@ REFUSED_TYPES = {
     "barcode": "barcode",
     "xml-external": "external",
     "csv-external": "external",
-    "range": "range",
     "repeat": "repeat",
     "loop": "repeat",
     "include": "include",
@@ -423,6 +423,9 @@ class _Assembler:
             raise FormError(
                 "the trigger column is not supported", "survey", _row(element), "trigger"
             )
+        kind, bounds = TYPES[type_name], None
+        if type_name == "range":
+            kind, bounds = ranges.bounds_of(element, _row(element))
         generated_for = self._other_of(element)
         if generated_for is None:
             self._claim_name(element)
@@ -430,7 +433,8 @@ class _Assembler:
             self.ctx.names.add(self._key(element))
         return Question(
             name=self._key(element),
-            type=TYPES[type_name],
+            type=kind,
+            bounds=bounds,
             page=page.name,
             label=self.ctx.texts(element.get("label"), register=generated_for is None),
             hint=self.ctx.texts(element.get("hint")),

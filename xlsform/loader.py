@@ -8,7 +8,7 @@ Choices made here:
   rule). version: the settings sheet's version, else "1".
 - What a phone must not collect (location, media, barcode, device metadata such as
   deviceid) is refused with the row, or left out with ``drop_unsupported`` (dropping.py).
-- Features not supported yet (range, include) are refused with
+- Features not supported yet (include) are refused with
   the row. start, end and today are kept as the day (a calculate of today()).
 - The custom ``sensitivity`` survey column (blank/identifying/quasi/sensitive) is read from
   the rows pyxform passes through; any other value is refused.

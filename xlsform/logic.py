@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
-from . import repeat_logic
+from . import ranges, ranks, repeat_logic
 from .expressions import evaluate, references, to_bool, to_string
 from .model import Choice, FormDefinition, Page, Question
 
@@ -55,6 +55,8 @@ def normalise_answer(question: Question, value: Any) -> Any:
     if question.type == "select_multiple":
         items = value.split() if isinstance(value, str) else [str(v) for v in value]
         return [item for item in items if item]
+    if question.type == "rank":
+        return ranks.normalised(value)
     if isinstance(value, (list, tuple)):
         value = value[0] if len(value) == 1 else " ".join(str(v) for v in value)
     text = str(value)
@@ -293,8 +295,14 @@ def _question_error(form: FormDefinition, question: Question, values: dict, lang
         if _required(question, values):
             return _message(question.required_message, lang) or REQUIRED
         return None
-    if not _type_ok(form, question, value, values):
+    if question.type == "rank":
+        problem = ranks.error(value, filter_choices(form, question, values))
+        if problem:
+            return problem
+    elif not _type_ok(form, question, value, values):
         return TYPE_MESSAGES[question.type]
+    if question.bounds and not ranges.within(question.bounds, value):
+        return ranges.message(question.bounds)
     constraint = question.constraint
     if constraint is not None and not to_bool(evaluate(constraint, values, current=value)):
         return _message(question.constraint_message, lang) or NOT_ALLOWED

@@ -29,6 +29,7 @@ QUESTION_TYPES = frozenset(
         "calculate",
         "hidden",
         "acknowledge",
+        "rank",
     }
 )
 # Types that have no input of their own on a page.
@@ -101,6 +102,8 @@ class Question:
     read_only: bool = False
     row: int | None = None  # survey sheet row, for messages
     repeat: str | None = None  # the innermost repeat it is in (answers: see Repeat)
+    # A range row (an integer or decimal question): [start, end, step] as written.
+    bounds: list[str] | None = None
 
     @property
     def has_input(self) -> bool:

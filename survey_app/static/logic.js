@@ -277,13 +277,16 @@
 
   function inputValue(form, name) {
     var els = form.querySelectorAll("[name='" + name + "']"), list = [], value = "", multi = false;
+    var places = [];  /* a rank question: one <select> per place, read as the server's text */
     Array.prototype.forEach.call(els, function (el) {
       if (el.disabled) return;
       if (el.type === "checkbox" || el.type === "radio") {
         multi = multi || el.type === "checkbox";
         if (el.checked) { list.push(el.value); value = el.value; }
-      } else { value = el.value; }
+      } else if (el.tagName === "SELECT" && els.length > 1) { places.push(el.value); }
+      else { value = el.value; }
     });
+    if (places.length) return places.some(function (p) { return p; }) ? places.join(" ") : "";
     return multi ? list : value;
   }
   function empty(v) { return v === "" || v === null || v === undefined || v.length === 0; }
