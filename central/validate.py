@@ -30,6 +30,7 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 NUMERIC = frozenset({"integer", "decimal"})
 SELECTS = frozenset({"select_one", "select_multiple"})
+CHOSEN = SELECTS | {"rank"}  # answers that are choice names (a rank: every one, in order)
 SQLITE_INTEGERS = range(-(2 ** 63), 2 ** 63)
 
 
@@ -67,7 +68,7 @@ class FormRules:
         self.form_id, self.version, self.free_text = form.form_id, form.version, free_text
         self.questions = {
             name: QuestionRule(q.type, frozenset(c.name for c in form.choices_for(q))
-                               if q.type in SELECTS else None, q.sensitivity, q.repeat)
+                               if q.type in CHOSEN else None, q.sensitivity, q.repeat)
             for name, q in form.questions.items() if q.type != "note"}
         # The common case, checked first and cheaply: one allowed choice of a select_one.
         self.single_choice = {name: rule.choices for name, rule in self.questions.items()
@@ -136,7 +137,7 @@ class FormRules:
             raise Refusal(f"{where}: the form has this question {place}")
         if rule.sensitivity == "identifying":
             raise Refusal(f"{where}: an identifying answer must never leave the station")
-        if rule.type in SELECTS:
+        if rule.type in CHOSEN:
             return _choices(value, rule, where)
         if rule.sensitivity == "quasi":
             raise Refusal(f"{where}: a quasi-identifier must arrive as a band (a choice)")

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from central.validate import FormRules, Refusal
 from survey_app import sessions
 from survey_app.store import records
 from xlsform import check, load_xlsform, ranges
@@ -125,3 +126,12 @@ def test_phone_answers_in_the_workers_language_and_seals_the_ranking(app, client
     [record] = finals(app)
     sealed = records.read_sealed(station.store, station.keys().local_project_private, record.id)
     assert (sealed["answers"]["score"], sealed["answers"]["order"]) == ("10", "b c a")
+
+
+def test_the_brand_merge_keeps_a_ranking_in_order_and_refuses_a_broken_one(tmp_path: Path):
+    rules = FormRules(load_xlsform(workbook(tmp_path)), free_text=False)
+    assert rules.answers("r1", {"score": "4", "order": "c a b"}).rows == \
+        [("score", 4), ("order", "c a b")]
+    for broken in ("c c b", "c a z"):
+        with pytest.raises(Refusal, match="'order'"):
+            rules.answers("r2", {"order": broken})
