@@ -4,23 +4,17 @@ HTML inputs by name (it knows nothing of the forms), submits, then resubmits."""
 from __future__ import annotations
 
 import http.cookiejar
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from survey_app import sessions
 from survey_app.setup import builtin_form_files
 from survey_app.store import records
-from tests.conftest import SHARED_XLSFORMS
-from tests.test_cli import amplify
-from xlsform import FormError, load_xlsform
-from xlsform.check import beside
+from xlsform import load_xlsform
 
 CANARY = "zqxcanary"
 SAMPLE_VALUES = {"number": "3", "date": "2020-01-31", "time": "10:30",
@@ -138,8 +132,23 @@ def absolute(base: str, action: str) -> str:
     return urllib.parse.urljoin(base, action)
 
 
-def walk(client: Client, url: str, language: str | None = None) -> tuple[list, str, int]:
-    """Start, answer every page, submit. Returns the last post, its URL and page count."""
+def button(page: dict, added: set[str] | None) -> str:
+    """Next; or "Add another" the first time an add place shows, when ``added`` (the add
+    places pressed so far) is given, so each repeat gets an instance in every parent."""
+    if added is None or ("~go", "add") not in page["buttons"]:
+        return "next"
+    address = next((f["value"] for f in page["fields"] if f["name"] == "~page"), "")
+    if address in added:
+        return "next"
+    added.add(address)
+    return "add"
+
+
+def walk(client: Client, url: str, language: str | None = None,
+         add_once: bool = False) -> tuple[list, str, int]:
+    """Start, answer every page, submit. Returns the last post, its URL and page count.
+
+    ``add_once``: press "Add another" once at each add place (see ``button``)."""
     status, html, headers = client.request(url)
     assert status == 200
     assert "Set-Cookie" not in headers
@@ -151,6 +160,7 @@ def walk(client: Client, url: str, language: str | None = None) -> tuple[list, s
     last: list = []
     last_url = ""
     tries: dict[str, int] = {}
+    added: set[str] | None = set() if add_once else None
     while True:
         refused = marked_wrong(html) if status == 422 else set()
         assert status == 200 or (refused and max(tries.values(), default=0) < 8), html
@@ -161,7 +171,8 @@ def walk(client: Client, url: str, language: str | None = None) -> tuple[list, s
         if "f" not in forms:
             return last, last_url, pages
         page = forms["f"]
-        last, last_url = fill(page, tries) + [("~go", "next")], absolute(url, page["action"])
+        last = fill(page, tries) + [("~go", button(page, added))]
+        last_url = absolute(url, page["action"])
         pages += 1
         assert pages < 60
         status, html, headers = client.request(last_url, last)
@@ -192,54 +203,3 @@ def test_scripted_client_walks_every_page_and_resubmits(app, live_server, path):
     assert len(records.list_records(station.store, records.FINAL)) == 1
     assert not list(client.jar)
     assert sessions.get_session(station.store, session.id).completed == 1
-
-
-def corpus_forms() -> list[Path]:
-    """One file per form id among the outside corpus forms this station accepts."""
-    chosen: dict[str, Path] = {}
-    for path in sorted(p for p in SHARED_XLSFORMS.rglob("*")
-                       if p.suffix in {".xls", ".xlsx", ".csv", ".md"} and p.name != "SOURCES.md"):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # openpyxl: "Unknown extension ..."
-                form_id = load_xlsform(path, drop_unsupported=True,
-                                       attachments=beside(path)).form_id
-        except FormError:
-            continue  # refusals are test_xlsform_corpus's business
-        chosen.setdefault(form_id, path)
-    return list(chosen.values())
-
-
-def test_scripted_client_walks_every_corpus_form_from_a_cli_session(app, live_server):
-    """Forms written by other projects, added (--drop-unsupported) and opened with the CLI,
-    walked by name.
-
-    A form in a language the interface lacks (XLSForm's unnamed ``default``, French)
-    still gets English buttons: it once crashed the language picker.
-    """
-    forms = corpus_forms()
-    assert len(forms) >= 10, f"expected the corpus at {SHARED_XLSFORMS}"
-    home = app.extensions["amplify"].home
-    files = [str(path.parent / name) for path in forms for name in beside(path)]
-    added = amplify("forms", "add", "--drop-unsupported", *map(str, forms), *files, home=home)
-    assert added.returncode == 0, added.stderr
-    failures = []
-    for path in forms:
-        form_id = load_xlsform(path, drop_unsupported=True, attachments=beside(path)).form_id
-        made = amplify("session", "new", "--form", form_id, "--supplier", "Factory A",
-                       "--base-url", live_server.url, "--json", home=home)
-        assert made.returncode == 0, made.stderr
-        url = json.loads(made.stdout)["url"]
-        before = len(records.list_records(app.extensions["amplify"].store, records.FINAL))
-        try:
-            client = Client()
-            last, last_url, pages = walk(client, url)
-            status, html, _headers = client.request(last_url, last)  # resubmitted
-            assert status == 200 and "data-receipt" in html
-        except AssertionError as error:
-            failures.append(f"{path.name}: {str(error)[:200]}")
-            continue
-        after = len(records.list_records(app.extensions["amplify"].store, records.FINAL))
-        if after != before + 1:
-            failures.append(f"{path.name}: {after - before} records from one submission")
-    assert not failures, "\n".join(failures)
