@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from xlsform import logic, repeat_logic
+from xlsform import logic, repeat_logic, triggers
 from xlsform.model import FormDefinition, Page, label_in
 
 # The page buttons' values (``~go`` on a phone, ``~action`` in an interview): "Remove this
@@ -77,12 +77,15 @@ def _repeat_label(form: FormDefinition, repeat: str, lang: str) -> str:
 def merged(form: FormDefinition, spot: Spot, answers: dict[str, Any],
            posted: dict[str, Any]) -> dict[str, Any]:
     """The answers with a page's posted answers put in place (in its instance), empty
-    answers left out; the answers themselves are not changed."""
+    answers left out, and what a changed answer triggers set (``xlsform.triggers``); the
+    answers themselves are not changed."""
     if not form.repeats:
-        return {k: v for k, v in {**answers, **posted}.items() if not logic.is_empty(v)}
-    if spot.page is None:
+        after = {k: v for k, v in {**answers, **posted}.items() if not logic.is_empty(v)}
+    elif spot.page is None:
         return dict(answers)
-    return repeat_logic.merge_posted(form, answers, spot.address, posted)
+    else:
+        after = repeat_logic.merge_posted(form, answers, spot.address, posted)
+    return triggers.fired(form, answers, after)
 
 
 def added(form: FormDefinition, spot: Spot, answers: dict[str, Any]

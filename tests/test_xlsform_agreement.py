@@ -29,7 +29,8 @@ SETS_PER_FORM = 6
 TEXTS = ["", "Dara Sok", "ស្រី", "  spaced  out ", "a@b.org", "007", "मजदूर"]
 NUMBERS = ["", "0", "-3", "7", "18", "2.5", "120", "-0.25"]
 DATES = ["", "2000-02-29", "2024-12-31", "1969-07-20", "2026-01-15"]
-COLUMNS = ("relevant", "constraint", "calculation", "required_if", "choice_filter")
+COLUMNS = ("relevant", "constraint", "calculation", "required_if", "choice_filter",
+           "trigger_value")
 
 
 def loaded_forms() -> list[FormDefinition]:

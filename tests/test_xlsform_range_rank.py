@@ -135,3 +135,20 @@ def test_the_brand_merge_keeps_a_ranking_in_order_and_refuses_a_broken_one(tmp_p
     for broken in ("c c b", "c a z"):
         with pytest.raises(Refusal, match="'order'"):
             rules.answers("r2", {"order": broken})
+
+
+def test_logic_js_reads_a_ranking_as_the_server_does(phone, app, live_server, tmp_path):
+    rows = [*ROWS[:3], {"type": "note", "name": "berry_first", "label": "B first",
+                        "relevant": "selected-at(${order}, 0) = 'b' and ${order} = 'b a c'"},
+            ROWS[3]]
+    add_to_station(app, workbook(tmp_path, rows, "rr_js"))
+    _session, token = sessions.create_session(app.extensions["amplify"], form_id="rr_js",
+                                              supplier={"name": "Delta", "country": "KH"})
+    phone.goto(f"{live_server.url}/f/{token}")
+    phone.click("button[name=lang][value=default]")
+    places = phone.locator("select[name=order]")
+    places.nth(0).select_option("b")
+    places.nth(1).select_option("a")
+    assert phone.locator("[data-q=berry_first]").is_hidden()  # "b a " is not "b a c" yet
+    places.nth(2).select_option("c")
+    phone.wait_for_selector("[data-q=berry_first]:not([hidden])")

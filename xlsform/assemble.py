@@ -419,10 +419,6 @@ class _Assembler:
         if choice_list and choice_list not in self.choice_lists and type_name.startswith(
                 "select"):
             raise _refusal(element, "external", f"{type_name} from {itemset}")
-        if element.get("trigger"):
-            raise FormError(
-                "the trigger column is not supported", "survey", _row(element), "trigger"
-            )
         kind, bounds = TYPES[type_name], None
         if type_name == "range":
             kind, bounds = ranges.bounds_of(element, _row(element))
@@ -636,6 +632,8 @@ class _Assembler:
             question.constraint = ["fn", "regex", ["cur"], ["lit", "^[0-9]*$"]]  # as pyxform
             question.appearance = " ".join([*question.appearance.split(), "numbers"])
         question.calculation = self._expression(element, "calculation")
+        if element.get("trigger"):
+            self._trigger(element, question)
         question.constraint_message = self.ctx.texts(bind.get("jr:constraintMsg"))
         question.required_message = self.ctx.texts(bind.get("jr:requiredMsg"))
         self._required(element, question, bind.get("required"))
@@ -656,6 +654,19 @@ class _Assembler:
                     f"survey sheet, row {_row(element)}: the choice_filter uses '{unknown}', "
                     "which is not a column of that list's choices; it counts as empty, as in ODK"
                 )
+
+    def _trigger(self, element: dict[str, Any], question: Question) -> None:
+        """The trigger column: the questions it names (as ${name} resolves) and the
+        calculation, which now runs only when one of them changes (triggers.py)."""
+        names = element["trigger"]
+        names = [names] if isinstance(names, str) else list(names)
+        keys = [self._expression(element, "trigger", f"${{{name}}}")[1] for name in names]
+        if question.repeat or any(self.questions[key].repeat for key in keys
+                                  if key in self.questions):
+            raise FormError("a trigger inside a repeat is not supported",
+                            "survey", _row(element), "trigger")
+        question.trigger, question.trigger_value = keys, question.calculation
+        question.calculation = None
 
     def _required(self, element: dict[str, Any], question: Question, value: Any) -> None:
         text = str(value if value is not None else "").strip()

@@ -73,8 +73,8 @@ def is_empty(value: Any) -> bool:
 
 def _own_value(question: Question, answers: Mapping[str, Any], values: dict) -> Any:
     if question.type == "calculate":
-        if question.calculation is None:
-            return ""
+        if question.calculation is None:  # set by its trigger (kept), else nothing
+            return answers.get(question.name, "") if question.trigger else ""
         kept = answers.get(question.name)
         if question.calculation[:2] == ["fn", "once"] and not is_empty(kept):
             return kept  # once(): the value worked out first stays

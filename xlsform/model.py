@@ -104,6 +104,10 @@ class Question:
     repeat: str | None = None  # the innermost repeat it is in (answers: see Repeat)
     # A range row (an integer or decimal question): [start, end, step] as written.
     bounds: list[str] | None = None
+    # The trigger column: the questions whose change sets this one to ``trigger_value``
+    # (its calculation, worked out then; None: cleared). See triggers.py.
+    trigger: list[str] = field(default_factory=list)
+    trigger_value: Node | None = None
 
     @property
     def has_input(self) -> bool:
