@@ -12,6 +12,7 @@ from survey_app import sessions
 from survey_app.store import records
 from xlsform import check, load_xlsform
 from xlsform.errors import FormError
+from xlsform.logic import without_identifying
 
 from .interview_client import FlaskBrowser, answer, record_id_of, start_interview
 from .test_collect_pages import finals, start
@@ -43,6 +44,11 @@ def test_forms_check_takes_triggers_and_refuses_one_inside_a_repeat(tmp_path: Pa
     form = load_xlsform(path)
     assert (form.questions["c"].trigger, form.questions["c"].calculation) == (["a"], None)
     assert form.questions["x"].trigger_value is None
+    named = [{"type": "text", "name": "who", "label": "Name", "sensitivity": "identifying"},
+             {"type": "calculate", "name": "w", "calculation": "${who}", "trigger": "${a}"},
+             *ROWS[1:3]]
+    _phone, left_out = without_identifying(load_xlsform(workbook(tmp_path, named, "named")))
+    assert {"who", "w"} <= set(left_out) and "c" not in left_out  # a phone never gets them
     inside = [{"type": "begin repeat", "name": "kids", "label": "Kids"},
               *ROWS[1:3], {"type": "end repeat"}]
     with pytest.raises(FormError) as refused:

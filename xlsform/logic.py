@@ -521,9 +521,9 @@ def _count_depends_on(form: FormDefinition, question: Question, names: set[str])
 
 def _depends_on(question: Question, names: set[str]) -> bool:
     nodes = (question.relevant, question.calculation, question.constraint,
-             question.choice_filter, question.required_if)
+             question.choice_filter, question.required_if, question.trigger_value)
     return any(node is not None and references(node) & names for node in nodes) or \
-        question.other_of in names
+        question.other_of in names or bool(names.intersection(question.trigger))
 
 
 # --------------------------------------------------------------------------- browser
