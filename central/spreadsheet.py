@@ -20,11 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (not by every command)
+    from openpyxl import Workbook
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
@@ -112,6 +111,8 @@ def write_xlsx(target: str | Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
     """
     if not sheets:
         raise ValueError("an XLSX export needs at least one sheet")
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
@@ -124,6 +125,9 @@ def write_xlsx(target: str | Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
 
 
 def _fill(worksheet, sheet: Sheet) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     row_number = 0
     for item in sheet.preamble:
         row_number += 1

@@ -21,17 +21,15 @@ import re
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
-from typing import Any
-
-from pyxform.builder import create_survey_element_from_dict
-from pyxform.errors import PyXFormError
-from pyxform.xls2json import workbook_to_json
-from pyxform.xls2json_backends import DefinitionData, get_xlsform
+from typing import TYPE_CHECKING, Any
 
 from . import attachments, dropping, loops
 from .assemble import EXTERNAL, REFUSED_TYPES, ROW_KEY, TABLES_KEY, _normal_type, _refusal, assemble
 from .errors import FormError
 from .model import FormDefinition
+
+if TYPE_CHECKING:  # pyxform (with openpyxl, ~0.2 s) is imported when a workbook is read
+    from pyxform.xls2json_backends import DefinitionData
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".md")
 ROW_RE = re.compile(r"\[row\s*:\s*(\d+)\]\s*")
@@ -146,6 +144,9 @@ def _external_choices(workbook: DefinitionData) -> dict[str, list[dict[str, Any]
 
 
 def _read_workbook(data: bytes, suffix: str) -> DefinitionData:
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
+
     try:
         workbook = get_xlsform(BytesIO(data), file_type=suffix)
     except PyXFormError as err:
@@ -229,6 +230,8 @@ def _mark_rows(workbook: DefinitionData) -> None:
 
 def _convert(workbook: DefinitionData, warnings: list[str]) -> tuple[dict[str, Any], str]:
     """Run pyxform's conversion (its checks included); returns its JSON and the XForm."""
+    from pyxform.errors import PyXFormError
+
     raw_rows = copy.deepcopy(workbook.survey or [])
     raw_choices = copy.deepcopy(workbook.choices or [])
     pristine = copy.deepcopy(workbook)
@@ -247,6 +250,9 @@ def _convert(workbook: DefinitionData, warnings: list[str]) -> tuple[dict[str, A
 
 
 def _pyxform(workbook: DefinitionData, warnings: list[str]) -> tuple[dict[str, Any], str]:
+    from pyxform.builder import create_survey_element_from_dict
+    from pyxform.xls2json import workbook_to_json
+
     survey_json = workbook_to_json(
         workbook_dict=workbook,
         fallback_form_name=workbook.fallback_form_name,
