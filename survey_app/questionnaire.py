@@ -18,6 +18,7 @@ from xlsform.expressions import references
 from xlsform.model import FormDefinition, Page, Question
 from xlsform.scope import instance_at
 
+from . import answer_messages
 from .instances import Spot
 from .station import Station
 from .store import projects
@@ -124,12 +125,16 @@ def is_shown(form: FormDefinition, address: str, answers: dict[str, Any]) -> boo
 
 def page_errors(form: FormDefinition, spot: Spot, answers: dict[str, Any], lang: str
                 ) -> dict[str, str]:
-    """question key -> message for the page at ``spot`` (none at an "add another?" place)."""
+    """question key -> message for the page at ``spot`` (none at an "add another?" place),
+    each in ``lang``: the form's own message in that language, else the interface's
+    default message from the catalogs (both screens)."""
     if spot.page is None:
         return {}
     if not form.repeats:
-        return logic.page_errors(form, spot.page, answers, lang)
-    return repeat_logic.page_errors_at(form, spot.address, answers, lang)
+        errors = logic.page_errors(form, spot.page, answers, lang)
+    else:
+        errors = repeat_logic.page_errors_at(form, spot.address, answers, lang)
+    return answer_messages.in_language(errors, lang)
 
 
 def client_logic(form: FormDefinition, spot: Spot, answers: dict[str, Any]) -> dict[str, Any]:

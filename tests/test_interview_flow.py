@@ -334,3 +334,20 @@ def hidden_pairs(html: str) -> list[tuple[str, str]]:
     """The carried fields and the CSRF token of the page's form."""
     return [*re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html),
             ("~csrf", csrf_token(html))]
+
+
+def test_default_answer_messages_are_in_the_respondents_language(browser, app):
+    """A form with no message of its own gets the interface's default one, translated,
+    on the interpreter's page as on the phone (issue 12 item 5)."""
+    from survey_app.i18n import gettext_in
+
+    page = start_interview(browser, WORKER, "Sunrise Garments", country="kh", language="es")
+    record_id = record_id_of(page.path)
+    answer(browser, record_id, "consent_page", {"safe_place": "yes", "consent": "yes"})
+    page = answer(browser, record_id, "profile", {"gender": "not-a-choice"})
+    with app.test_request_context():
+        spanish = gettext_in("es", "Choose one of the options.")
+    assert page.status == 422 and spanish != "Choose one of the options."
+    assert f'role="alert">{spanish}</p>' in page.text
+    # ... and, beside it, in the interpreter's own language (the page's second column).
+    assert '<p class="em" lang="en" dir="auto">Choose one of the options.</p>' in page.text
