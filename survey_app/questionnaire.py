@@ -106,13 +106,17 @@ def page_before(form: FormDefinition, answers: dict[str, Any], page_name: str) -
 
 def blocked(form: FormDefinition, answers: dict[str, Any], lang: str,
             checked: str | None = None) -> Blocked | None:
-    """The first page (an address) keeping these answers from being sealed, or None when
-    all are valid. ``checked``: the address of a page already checked with these answers."""
+    """The first page (an address) keeping these answers from being sealed, with its messages
+    in ``lang`` (as page_errors gives them), or None when all are valid. ``checked``: the
+    address of a page already checked with these answers."""
     skip: Page | str | None = checked
     if checked is not None and not form.repeats:
         skip = form.page(checked)
     found = logic.first_page_with_errors(form, answers, lang, skip=skip)
-    return Blocked(*found) if found else None
+    if found is None:
+        return None
+    address, errors = found
+    return Blocked(address, answer_messages.in_language(errors, lang))
 
 
 def is_shown(form: FormDefinition, address: str, answers: dict[str, Any]) -> bool:

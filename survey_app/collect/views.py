@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from xlsform import logic
 from xlsform.model import FormDefinition
 
-from .. import answer_messages, get_station, instances, questionnaire
+from .. import get_station, instances, questionnaire
 from ..finalise import finalise_record
 from ..i18n import best_match, find_language, set_language
 from ..instances import Spot
@@ -156,7 +156,7 @@ def _render_page(sub: Submission, address: str, errors: dict[str, str] | None = 
         "collect/page.html", session, draft.language, status, token=sub.token,
         resume=sub.resume, csrf=csrf_token(session.id, hash_resume(sub.resume)),
         address=address, instance=draft.instance, items=items,
-        errors=answer_messages.in_language(errors or {}, draft.language), last=place.is_last,
+        errors=errors or {}, last=place.is_last,
         has_back=place.has_back, lang_code=draft.language,
         heading=instances.heading(form, spot, draft.language) if spot.repeat else "",
         adding=spot.adding and instances.by_hand(form, spot),
