@@ -26,18 +26,22 @@ SHARED_XLSFORMS = REPO.parent / "shared" / "xlsforms"
 CHROMIUM = os.environ.get("AMPLIFY_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A new, initialised station home (keys, local project, built-in forms)."""
+def initialised_home(path: Path) -> Path:
+    """``path`` made a new, initialised station home (keys, local project, built-in forms)."""
     from survey_app.setup import initialise
 
-    path = tmp_path / "home"
     station = Station(path)
     try:
         initialise(station, PASSPHRASE)
     finally:
         station.close()
     return path
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A new, initialised station home (keys, local project, built-in forms)."""
+    return initialised_home(tmp_path / "home")
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from survey_app import create_app, sessions
-from survey_app.station import Station
-from tests.conftest import PASSPHRASE, admit
+from tests.conftest import PASSPHRASE, admit, initialised_home
 from tests.interview_client import CSRF, FlaskBrowser, record_id_of, start_interview
 from tests.test_collect_pages import hidden
 from tests.test_collect_scripted import parse
@@ -48,14 +47,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> World:
-    from survey_app.setup import initialise
-
-    home = tmp_path_factory.mktemp("fuzz-endpoints") / "home"
-    station = Station(home)
-    try:
-        initialise(station, PASSPHRASE)
-    finally:
-        station.close()
+    home = initialised_home(tmp_path_factory.mktemp("fuzz-endpoints") / "home")
     app = create_app(home, {"TESTING": True})
     station = app.extensions["amplify"]
     station.unlock(PASSPHRASE)

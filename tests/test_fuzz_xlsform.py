@@ -115,16 +115,9 @@ def test_a_damaged_xlsx_file_is_refused_with_a_form_error(flips, cut):
 
 @pytest.fixture(scope="module")
 def fuzz_home(tmp_path_factory) -> Path:
-    from survey_app.setup import initialise
-    from tests.conftest import PASSPHRASE
+    from tests.conftest import initialised_home
 
-    home = tmp_path_factory.mktemp("fuzz-forms") / "home"
-    station = Station(home)
-    try:
-        initialise(station, PASSPHRASE)
-    finally:
-        station.close()
-    return home
+    return initialised_home(tmp_path_factory.mktemp("fuzz-forms") / "home")
 
 
 def _forms(home: Path) -> list[tuple]:
