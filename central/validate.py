@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from sync import repeats
 from xlsform.model import FormDefinition
+from xlsform.values import is_empty
 
 PSEUDONYM = "_pseudonym"
 MODES = frozenset({"interview", "self"})
@@ -99,7 +100,7 @@ class FormRules:
                 if count:
                     rows.append((name, count))
                 continue
-            if value is None or value == "" or value == []:
+            if is_empty(value):
                 continue
             rows.append((name, self._value(record_id, name, value)))
         return Checked(rows, instances, pseudonym)

@@ -20,6 +20,7 @@ from typing import Any
 from . import ranges, ranks, repeat_logic
 from .expressions import evaluate, references, to_bool, to_string
 from .model import Choice, FormDefinition, Page, Question
+from .values import is_empty
 
 REQUIRED = "This answer is required."
 NOT_ALLOWED = "This answer is not allowed."
@@ -65,10 +66,6 @@ def normalise_answer(question: Question, value: Any) -> Any:
     if question.type in ("date", "time", "datetime", "select_one", "acknowledge"):
         return text.strip()
     return text
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def _own_value(question: Question, answers: Mapping[str, Any], values: dict) -> Any:

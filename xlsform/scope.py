@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .values import Nodes, to_number
+from .values import Nodes, is_empty, to_number
 
 Path = tuple[tuple[str, int], ...]
 
@@ -38,10 +38,6 @@ def instance_at(node: Mapping[str, Any], repeat: str, number: int) -> dict[str, 
     """Instance ``number`` (from 1) of ``repeat`` in ``node``, {} when there is none."""
     found = instances(node, repeat)
     return found[number - 1] if 0 < number <= len(found) else {}
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 class Scope:
@@ -68,7 +64,7 @@ class Scope:
             nodes = [each for parent in nodes for each in instances(parent, level)]
         if name in self.repeats:
             return Nodes(each for parent in nodes for each in instances(parent, name))
-        return Nodes(value for each in nodes if not _empty(value := each.get(name)))
+        return Nodes(value for each in nodes if not is_empty(value := each.get(name)))
 
     def position(self, repeat: str | None) -> int:
         """The number of this place's instance of ``repeat`` (the innermost when None);

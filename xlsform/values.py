@@ -120,3 +120,8 @@ def date_of(days_since_epoch: float) -> datetime | None:
         return None
     day = date.fromordinal(EPOCH.toordinal() + whole_days)
     return datetime(day.year, day.month, day.day, rest // 3600, rest % 3600 // 60, rest % 60)
+
+
+def is_empty(value: Any) -> bool:
+    """No answer: None, an empty text or an empty selection."""
+    return value is None or value == "" or value == []
