@@ -104,3 +104,16 @@ def removed(form: FormDefinition, spot: Spot, answers: dict[str, Any]
         raise ValueError(f"'{spot.address}' is not a page of an instance")
     changed = repeat_logic.remove_instance(form, answers, repeat, spot.numbers)
     return changed, repeat_logic.address_of(repeat, spot.path[:-1], adding=True)
+
+
+def changed(form: FormDefinition, spot: Spot, answers: dict[str, Any], action: str
+            ) -> tuple[dict[str, Any], str] | None:
+    """"Add another" (``ADD``) at an "add another?" place, "Yes, remove" (``REMOVE``) on an
+    instance's page, for both screens: the answers changed and the address to show next;
+    None where the action does not apply here; ValueError where the repeat holds as many
+    instances as it may, or the instance is gone."""
+    if action == ADD and spot.adding and by_hand(form, spot):
+        return added(form, spot, answers)
+    if action == REMOVE and removable(form, spot):
+        return removed(form, spot, answers)
+    return None

@@ -327,17 +327,15 @@ def _instance_change(sub: Submission, go: str) -> str | None:
     form, draft, spot = sub.form, sub.draft, sub.spot
     assert spot is not None
     try:
-        if go == instances.ADD and spot.adding and instances.by_hand(form, spot):
-            draft.answers, target = instances.added(form, spot, draft.answers)
-            return target
-        if go == instances.REMOVE and instances.removable(form, spot):
-            draft.answers, target = instances.removed(form, spot, draft.answers)
-            return target
+        found = instances.changed(form, spot, draft.answers, go)
     except ValueError:  # at the most instances, or an instance removed since
         if questionnaire.is_shown(form, spot.address, draft.answers):
             return spot.address
         return questionnaire.first_page(form, draft.answers)
-    return None
+    if found is None:
+        return None
+    draft.answers, target = found
+    return target
 
 
 def _submit(sub: Submission):

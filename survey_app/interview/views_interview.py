@@ -135,14 +135,12 @@ def _instance_change(definition: FormDefinition, spot: Spot, answers: dict[str, 
     the answers changed and the address to show next (this page where neither applies, or
     where the repeat holds as many instances as it may)."""
     try:
-        if action == instances.ADD and spot.adding and instances.by_hand(definition, spot):
-            changed, target = instances.added(definition, spot, answers)
-        elif action == instances.REMOVE and instances.removable(definition, spot):
-            changed, target = instances.removed(definition, spot, answers)
-        else:
-            return answers, spot.address
+        found = instances.changed(definition, spot, answers, action)
     except ValueError:
+        found = None
+    if found is None:
         return answers, spot.address
+    changed, target = found
     return clean_answers(definition, changed), target
 
 
